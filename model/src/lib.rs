@@ -1,0 +1,22 @@
+//! Outpost's core: the domain shared by the app and the sync server.
+//!
+//! Nothing here performs I/O. Time enters as numbers passed in by the caller, so
+//! the same code runs natively (server, tests) and in the browser (wasm32).
+
+pub mod change;
+pub mod hlc;
+pub mod merge;
+pub mod priority;
+pub mod protocol;
+pub mod schema;
+pub mod time;
+
+pub use change::{Change, FieldState};
+pub use hlc::{Clock, Hlc, HlcError};
+pub use merge::{Applied, Record, Replica};
+pub use priority::Priority;
+pub use schema::{Collection, FieldKind, ValidationError};
+
+/// A change stamped further ahead of the server's clock than this is refused
+/// (`clock_ahead`), so a tablet with a wrong clock cannot win every conflict.
+pub const MAX_CLOCK_AHEAD_MS: u64 = 60_000;

@@ -1,0 +1,152 @@
+//! Sync protocol v1: the JSON bodies of DESIGN §5, shared by the server and the
+//! app so that the two cannot disagree. Adding fields is allowed; renaming or
+//! removing them is not.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Change;
+
+pub const API_PREFIX: &str = "/api/v1";
+/// Most changes one push may carry.
+pub const MAX_PUSH_CHANGES: usize = 5_000;
+/// Largest request body, in bytes.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+/// Most changes one pull page returns; also the default `limit`.
+pub const MAX_PULL_LIMIT: u32 = 5_000;
+pub const DEFAULT_PULL_LIMIT: u32 = 1_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Reporter,
+    Manager,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Reporter => "reporter",
+            Self::Manager => "manager",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "reporter" => Some(Self::Reporter),
+            "manager" => Some(Self::Manager),
+            "admin" => Some(Self::Admin),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+    pub device_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub token: String,
+    pub user: User,
+    /// RFC 3339.
+    pub expires_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncRequest {
+    pub device_id: String,
+    /// `None` on a device's first sync: pull everything.
+    pub cursor: Option<String>,
+    #[serde(default)]
+    pub changes: Vec<Change>,
+    /// At most this many changes in the response; defaults to
+    /// [`DEFAULT_PULL_LIMIT`], capped at [`MAX_PULL_LIMIT`].
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncResponse {
+    /// The server's clock, RFC 3339; devices correct their own clock with it.
+    pub server_time: String,
+    /// Pushed changes that became current values.
+    pub accepted: u64,
+    /// Pushed changes already known or older than the current value (still logged).
+    pub ignored: u64,
+    /// Current values of fields that changed after `cursor`, oldest first.
+    pub changes: Vec<Change>,
+    /// Pass back on the next sync.
+    pub cursor: Option<String>,
+    /// More changes are waiting: sync again straight away.
+    pub more: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub field: String,
+    pub value: serde_json::Value,
+    pub hlc: crate::Hlc,
+    /// User id of who sent it.
+    pub user: String,
+    /// Device id it came from.
+    pub device: String,
+    /// RFC 3339, the server's clock.
+    pub received_at: String,
+    /// Whether this change is the field's current value.
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryResponse {
+    pub changes: Vec<HistoryEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsersResponse {
+    pub users: Vec<User>,
+}
+
+/// `{"error": {...}}`, the shape of every error answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorResponse {
+    pub error: ErrorBody,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Stable snake_case, for programs.
+    pub code: String,
+    /// A sentence for a person.
+    pub message: String,
+    /// For 422: one entry per refused change.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<ChangeProblem>,
+    /// For `clock_ahead`: the server's clock, so the device can correct its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_time: Option<String>,
+}
+
+/// Why one change in a batch was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeProblem {
+    /// Position of the change in the pushed batch.
+    pub index: usize,
+    pub collection: String,
+    pub id: String,
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
