@@ -1,0 +1,166 @@
+//! The sync server's HTTP API through the browser's `fetch`, with every
+//! failure turned into an [`ApiError`] that reads as a sentence.
+
+use outpost_model::protocol::{
+    API_PREFIX, ErrorResponse, LoginRequest, LoginResponse, SyncRequest, SyncResponse,
+    UsersResponse,
+};
+use outpost_model::time::parse_rfc3339_ms;
+use serde::{Serialize, de::DeserializeOwned};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestInit, Response};
+
+/// Why a request did not succeed. `Display` is a sentence for a person.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    /// No answer at all: no network, or the server is down.
+    #[error("the server could not be reached")]
+    Offline,
+    /// 401: the token is missing, wrong or expired (or, at sign-in, the password).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 409 `clock_ahead`: the tablet's clock runs ahead of the server's.
+    #[error("{message}")]
+    ClockAhead {
+        message: String,
+        server_time_ms: Option<u64>,
+    },
+    /// Any other documented error answer.
+    #[error("{message}")]
+    Refused {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// An answer that is not what the protocol promises.
+    #[error("the server gave an answer this app does not understand ({0})")]
+    BadAnswer(String),
+}
+
+/// One sync round trip; a trait so that tests can stand in for the server.
+#[allow(async_fn_in_trait)]
+pub trait SyncTransport {
+    async fn sync(&self, token: &str, request: &SyncRequest) -> Result<SyncResponse, ApiError>;
+}
+
+/// The server at `base` (empty for the page's own origin).
+#[derive(Debug, Clone, Default)]
+pub struct Api {
+    base: String,
+}
+
+impl Api {
+    pub fn new(base: impl Into<String>) -> Self {
+        Self { base: base.into() }
+    }
+
+    pub async fn login(&self, request: &LoginRequest) -> Result<LoginResponse, ApiError> {
+        self.call("POST", "/auth/login", None, Some(request)).await
+    }
+
+    pub async fn logout(&self, token: &str) -> Result<(), ApiError> {
+        self.call::<(), serde_json::Value>("POST", "/auth/logout", Some(token), None)
+            .await
+            .map(drop)
+    }
+
+    pub async fn users(&self, token: &str) -> Result<UsersResponse, ApiError> {
+        self.call::<(), _>("GET", "/users", Some(token), None).await
+    }
+
+    async fn call<B: Serialize, R: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&B>,
+    ) -> Result<R, ApiError> {
+        let url = format!("{}{API_PREFIX}{path}", self.base);
+        let request = build_request(method, &url, token, body)?;
+        let window = web_sys::window().ok_or(ApiError::Offline)?;
+        let answer = JsFuture::from(window.fetch_with_request(&request))
+            .await
+            .map_err(|_| ApiError::Offline)?;
+        let response: Response = answer
+            .dyn_into()
+            .map_err(|_| ApiError::BadAnswer("not an HTTP response".into()))?;
+        let text = match response.text() {
+            Ok(promise) => JsFuture::from(promise)
+                .await
+                .map_err(|_| ApiError::Offline)?
+                .as_string()
+                .unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if response.ok() {
+            // An empty body (e.g. logout's 204) reads as JSON null.
+            let text = if text.trim().is_empty() {
+                "null"
+            } else {
+                &text
+            };
+            return serde_json::from_str(text).map_err(|e| ApiError::BadAnswer(e.to_string()));
+        }
+        Err(error_from(response.status(), &text))
+    }
+}
+
+impl SyncTransport for Api {
+    async fn sync(&self, token: &str, request: &SyncRequest) -> Result<SyncResponse, ApiError> {
+        self.call("POST", "/sync", Some(token), Some(request)).await
+    }
+}
+
+fn build_request<B: Serialize>(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<&B>,
+) -> Result<Request, ApiError> {
+    let js = |e: JsValue| ApiError::BadAnswer(format!("{e:?}"));
+    let headers = Headers::new().map_err(js)?;
+    headers.set("Accept", "application/json").map_err(js)?;
+    if let Some(token) = token {
+        headers
+            .set("Authorization", &format!("Bearer {token}"))
+            .map_err(js)?;
+    }
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some(body) = body {
+        let text = serde_json::to_string(body).map_err(|e| ApiError::BadAnswer(e.to_string()))?;
+        headers
+            .set("Content-Type", "application/json")
+            .map_err(js)?;
+        init.set_body(&JsValue::from_str(&text));
+    }
+    init.set_headers(&headers);
+    Request::new_with_str_and_init(url, &init).map_err(js)
+}
+
+/// Maps an error answer to an [`ApiError`], keeping the server's sentence.
+pub fn error_from(status: u16, body: &str) -> ApiError {
+    let Ok(ErrorResponse { error }) = serde_json::from_str::<ErrorResponse>(body) else {
+        return match status {
+            401 => ApiError::Unauthorized("the server no longer accepts this sign-in".into()),
+            _ => ApiError::Refused {
+                status,
+                code: "http".into(),
+                message: format!("the server answered with status {status}"),
+            },
+        };
+    };
+    match (status, error.code.as_str()) {
+        (401, _) => ApiError::Unauthorized(error.message),
+        (_, "clock_ahead") => ApiError::ClockAhead {
+            server_time_ms: error.server_time.as_deref().and_then(parse_rfc3339_ms),
+            message: error.message,
+        },
+        _ => ApiError::Refused {
+            status,
+            code: error.code,
+            message: error.message,
+        },
+    }
+}

@@ -1,0 +1,4 @@
+//! Entry point of the browser bundle: mounts the app and nothing else.
+fn main() {
+    outpost_app::mount();
+}

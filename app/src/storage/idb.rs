@@ -1,0 +1,278 @@
+//! IndexedDB storage: object stores `records` (key `collection/id`), `outbox`
+//! (auto-increment key, one change each) and `meta` (key → JSON value).
+//!
+//! Values go through JSON text (`serde_json` ↔ `JSON.parse`/`JSON.stringify`)
+//! so that what is stored is exactly the wire JSON: nulls stay null and whole
+//! numbers stay whole, whatever a JS bridge would make of them.
+
+use std::collections::BTreeMap;
+
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::{Transaction, TransactionMode};
+use outpost_model::{Change, Clock};
+use serde::{Serialize, de::DeserializeOwned};
+use serde_json::Value;
+use wasm_bindgen::JsValue;
+
+use super::{
+    LocalStore, OutboxEntry, Restamp, StoreError, StoredRecord, SyncDone, merge_pulled, meta,
+    record_key, restamp_records,
+};
+
+const VERSION: u8 = 1;
+const RECORDS: &str = "records";
+const OUTBOX: &str = "outbox";
+const META: &str = "meta";
+
+/// The database of one tablet (the app uses one name; tests use one each).
+#[derive(Debug)]
+pub struct IdbStore {
+    db: Database,
+}
+
+impl From<indexed_db_futures::error::Error> for StoreError {
+    fn from(e: indexed_db_futures::error::Error) -> Self {
+        StoreError::Failed(e.to_string())
+    }
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, StoreError> {
+    let text = serde_json::to_string(value).map_err(|e| StoreError::Failed(e.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|e| StoreError::Failed(format!("{e:?}")))
+}
+
+fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, StoreError> {
+    let text: String = js_sys::JSON::stringify(&value)
+        .map_err(|e| StoreError::Corrupt(format!("{e:?}")))?
+        .into();
+    serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+impl IdbStore {
+    /// Opens (and on first use creates) the database called `name`.
+    pub async fn open(name: &str) -> Result<Self, StoreError> {
+        let db = Database::open(name)
+            .with_version(VERSION)
+            .with_on_upgrade_needed(|event, db| {
+                // Versions are small whole numbers stored as floats.
+                if event.old_version() < 1.0 {
+                    db.create_object_store(RECORDS).build()?;
+                    db.create_object_store(OUTBOX)
+                        .with_auto_increment(true)
+                        .build()?;
+                    db.create_object_store(META).build()?;
+                }
+                Ok(())
+            })
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        Ok(Self { db })
+    }
+
+    /// Closes the connection (tests reopen to prove data survives).
+    pub fn close(self) {
+        self.db.close();
+    }
+
+    fn tx(&self, stores: &[&str], write: bool) -> Result<Transaction<'_>, StoreError> {
+        let mode = if write {
+            TransactionMode::Readwrite
+        } else {
+            TransactionMode::Readonly
+        };
+        Ok(self.db.transaction(stores).with_mode(mode).build()?)
+    }
+}
+
+/// Reads the records under `keys` inside `tx`, so that merging and writing
+/// back happen in the same transaction.
+async fn read_records(
+    tx: &Transaction<'_>,
+    keys: impl IntoIterator<Item = String>,
+) -> Result<BTreeMap<String, StoredRecord>, StoreError> {
+    let store = tx.object_store(RECORDS)?;
+    // Every request goes out before the first is awaited.
+    let mut pending = Vec::new();
+    for key in keys {
+        let req = store.get::<JsValue, _, _>(key.clone()).primitive()?;
+        pending.push((key, req));
+    }
+    let mut records = BTreeMap::new();
+    for (key, req) in pending {
+        if let Some(js) = req.await? {
+            records.insert(key, from_js::<StoredRecord>(js)?);
+        }
+    }
+    Ok(records)
+}
+
+fn write_records(
+    tx: &Transaction<'_>,
+    records: &BTreeMap<String, StoredRecord>,
+) -> Result<(), StoreError> {
+    let store = tx.object_store(RECORDS)?;
+    for (key, record) in records {
+        store
+            .put(to_js(record)?)
+            .with_key(key.clone())
+            .without_key_type()
+            .primitive()?;
+    }
+    Ok(())
+}
+
+fn put_meta(tx: &Transaction<'_>, key: &str, value: &Value) -> Result<(), StoreError> {
+    tx.object_store(META)?
+        .put(to_js(value)?)
+        .with_key(key.to_owned())
+        .without_key_type()
+        .primitive()?;
+    Ok(())
+}
+
+fn keys_of(changes: &[Change]) -> Vec<String> {
+    let mut keys: Vec<String> = changes
+        .iter()
+        .map(|c| record_key(&c.collection, &c.id))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+fn clock_json(clock: &Clock) -> Result<Value, StoreError> {
+    serde_json::to_value(clock).map_err(|e| StoreError::Failed(e.to_string()))
+}
+
+impl LocalStore for IdbStore {
+    async fn record(&self, collection: &str, id: &str) -> Result<Option<StoredRecord>, StoreError> {
+        let tx = self.tx(&[RECORDS], false)?;
+        let store = tx.object_store(RECORDS)?;
+        let js: Option<JsValue> = store.get(record_key(collection, id)).primitive()?.await?;
+        js.map(from_js).transpose()
+    }
+
+    async fn records(&self, collection: &str) -> Result<Vec<StoredRecord>, StoreError> {
+        let tx = self.tx(&[RECORDS], false)?;
+        let store = tx.object_store(RECORDS)?;
+        // '0' is the character after '/', so this range is exactly "collection/…".
+        let range = format!("{collection}/")..format!("{collection}0");
+        let all = store
+            .get_all::<JsValue>()
+            .with_query::<String, _>(range)
+            .primitive()?
+            .await?;
+        all.map(|js| from_js(js?)).collect()
+    }
+
+    async fn save_local(&self, changes: &[Change], clock: &Clock) -> Result<(), StoreError> {
+        let tx = self.tx(&[RECORDS, OUTBOX, META], true)?;
+        let mut records = read_records(&tx, keys_of(changes)).await?;
+        merge_pulled(&mut records, changes);
+        write_records(&tx, &records)?;
+        let outbox = tx.object_store(OUTBOX)?;
+        for change in changes {
+            outbox.add(to_js(change)?).primitive()?;
+        }
+        put_meta(&tx, meta::CLOCK, &clock_json(clock)?)?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn outbox(&self, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
+        let tx = self.tx(&[OUTBOX], false)?;
+        let store = tx.object_store(OUTBOX)?;
+        // Keys and values come back in the same (key) order within one transaction.
+        let keys = store.get_all_keys::<f64>().with_limit(limit).primitive()?;
+        let values = store.get_all::<JsValue>().with_limit(limit).primitive()?;
+        let (keys, values) = (keys.await?, values.await?);
+        keys.zip(values)
+            .map(|(key, value)| {
+                Ok(OutboxEntry {
+                    // Auto-increment keys are whole numbers well below 2^53.
+                    seq: key? as u64,
+                    change: from_js(value?)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn outbox_len(&self) -> Result<u32, StoreError> {
+        let tx = self.tx(&[OUTBOX], false)?;
+        Ok(tx.object_store(OUTBOX)?.count().primitive()?.await?)
+    }
+
+    async fn rewrite_outbox(&self, restamps: &[Restamp], clock: &Clock) -> Result<(), StoreError> {
+        let tx = self.tx(&[RECORDS, OUTBOX, META], true)?;
+        let store = tx.object_store(OUTBOX)?;
+        let mut pending = Vec::new();
+        for r in restamps {
+            let seq = r.entry.seq as f64;
+            pending.push((&r.entry, store.get::<JsValue, _, _>(seq).primitive()?));
+        }
+        for (entry, req) in pending {
+            // An entry acknowledged meanwhile stays gone.
+            if req.await?.is_some() {
+                store
+                    .put(to_js(&entry.change)?)
+                    .with_key(entry.seq as f64)
+                    .without_key_type()
+                    .primitive()?;
+            }
+        }
+        let changes: Vec<Change> = restamps.iter().map(|r| r.entry.change.clone()).collect();
+        let mut records = read_records(&tx, keys_of(&changes)).await?;
+        restamp_records(&mut records, restamps);
+        write_records(&tx, &records)?;
+        put_meta(&tx, meta::CLOCK, &clock_json(clock)?)?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn finish_sync(&self, done: &SyncDone<'_>) -> Result<usize, StoreError> {
+        let tx = self.tx(&[RECORDS, OUTBOX, META], true)?;
+        let outbox = tx.object_store(OUTBOX)?;
+        for seq in done.acknowledged {
+            outbox.delete(*seq as f64).primitive()?;
+        }
+        let mut records = read_records(&tx, keys_of(done.pulled)).await?;
+        let updated = merge_pulled(&mut records, done.pulled);
+        write_records(&tx, &records)?;
+        put_meta(&tx, meta::CLOCK, &clock_json(done.clock)?)?;
+        match done.cursor {
+            Some(c) => put_meta(&tx, meta::CURSOR, &Value::from(c))?,
+            None => {
+                tx.object_store(META)?
+                    .delete(meta::CURSOR.to_owned())
+                    .primitive()?;
+            }
+        }
+        put_meta(&tx, meta::OFFSET_MS, &Value::from(done.offset_ms))?;
+        put_meta(&tx, meta::LAST_SYNCED, &Value::from(done.synced_at_ms))?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
+    async fn meta(&self, key: &str) -> Result<Option<Value>, StoreError> {
+        let tx = self.tx(&[META], false)?;
+        let js: Option<JsValue> = tx
+            .object_store(META)?
+            .get(key.to_owned())
+            .primitive()?
+            .await?;
+        js.map(from_js).transpose()
+    }
+
+    async fn set_meta(&self, key: &str, value: Option<Value>) -> Result<(), StoreError> {
+        let tx = self.tx(&[META], true)?;
+        match value {
+            Some(v) => put_meta(&tx, key, &v)?,
+            None => {
+                tx.object_store(META)?.delete(key.to_owned()).primitive()?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

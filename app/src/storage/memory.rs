@@ -1,0 +1,135 @@
+//! An in-memory twin of the IndexedDB store, for tests of the sync client and
+//! for a browser that refuses storage (the app then still runs for the session).
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use outpost_model::{Change, Clock};
+use serde_json::Value;
+
+use super::{
+    LocalStore, OutboxEntry, Restamp, StoreError, StoredRecord, SyncDone, merge_pulled, meta,
+    record_key, restamp_records,
+};
+
+#[derive(Debug, Default)]
+struct State {
+    records: BTreeMap<String, StoredRecord>,
+    outbox: BTreeMap<u64, Change>,
+    next_seq: u64,
+    meta: BTreeMap<String, Value>,
+}
+
+/// Keeps everything in a `RefCell`; borrows never span an `.await`.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    state: RefCell<State>,
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+fn clock_value(clock: &Clock) -> Result<Value, StoreError> {
+    serde_json::to_value(clock).map_err(|e| StoreError::Failed(e.to_string()))
+}
+
+impl LocalStore for MemoryStore {
+    async fn record(&self, collection: &str, id: &str) -> Result<Option<StoredRecord>, StoreError> {
+        Ok(self
+            .state
+            .borrow()
+            .records
+            .get(&record_key(collection, id))
+            .cloned())
+    }
+
+    async fn records(&self, collection: &str) -> Result<Vec<StoredRecord>, StoreError> {
+        Ok(self
+            .state
+            .borrow()
+            .records
+            .values()
+            .filter(|r| r.collection == collection)
+            .cloned()
+            .collect())
+    }
+
+    async fn save_local(&self, changes: &[Change], clock: &Clock) -> Result<(), StoreError> {
+        let clock = clock_value(clock)?;
+        let mut state = self.state.borrow_mut();
+        merge_pulled(&mut state.records, changes);
+        for change in changes {
+            state.next_seq += 1;
+            let seq = state.next_seq;
+            state.outbox.insert(seq, change.clone());
+        }
+        state.meta.insert(meta::CLOCK.to_owned(), clock);
+        Ok(())
+    }
+
+    async fn outbox(&self, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
+        Ok(self
+            .state
+            .borrow()
+            .outbox
+            .iter()
+            .take(limit as usize)
+            .map(|(seq, change)| OutboxEntry {
+                seq: *seq,
+                change: change.clone(),
+            })
+            .collect())
+    }
+
+    async fn outbox_len(&self) -> Result<u32, StoreError> {
+        Ok(u32::try_from(self.state.borrow().outbox.len()).unwrap_or(u32::MAX))
+    }
+
+    async fn rewrite_outbox(&self, restamps: &[Restamp], clock: &Clock) -> Result<(), StoreError> {
+        let clock = clock_value(clock)?;
+        let mut state = self.state.borrow_mut();
+        for r in restamps {
+            // An entry acknowledged meanwhile stays gone.
+            if let Some(change) = state.outbox.get_mut(&r.entry.seq) {
+                *change = r.entry.change.clone();
+            }
+        }
+        restamp_records(&mut state.records, restamps);
+        state.meta.insert(meta::CLOCK.to_owned(), clock);
+        Ok(())
+    }
+
+    async fn finish_sync(&self, done: &SyncDone<'_>) -> Result<usize, StoreError> {
+        let clock = clock_value(done.clock)?;
+        let mut state = self.state.borrow_mut();
+        for seq in done.acknowledged {
+            state.outbox.remove(seq);
+        }
+        let updated = merge_pulled(&mut state.records, done.pulled);
+        let m = &mut state.meta;
+        m.insert(meta::CLOCK.to_owned(), clock);
+        match done.cursor {
+            Some(c) => m.insert(meta::CURSOR.to_owned(), Value::from(c)),
+            None => m.remove(meta::CURSOR),
+        };
+        m.insert(meta::OFFSET_MS.to_owned(), Value::from(done.offset_ms));
+        m.insert(meta::LAST_SYNCED.to_owned(), Value::from(done.synced_at_ms));
+        Ok(updated)
+    }
+
+    async fn meta(&self, key: &str) -> Result<Option<Value>, StoreError> {
+        Ok(self.state.borrow().meta.get(key).cloned())
+    }
+
+    async fn set_meta(&self, key: &str, value: Option<Value>) -> Result<(), StoreError> {
+        let mut state = self.state.borrow_mut();
+        match value {
+            Some(v) => state.meta.insert(key.to_owned(), v),
+            None => state.meta.remove(key),
+        };
+        Ok(())
+    }
+}

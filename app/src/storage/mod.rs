@@ -1,0 +1,253 @@
+//! The tablet's own copy of the data: records, the outbox of unsent changes and
+//! device metadata, behind one trait so that IndexedDB and an in-memory twin can
+//! be swapped (the sync client and the tests do not care which one they get).
+
+pub mod idb;
+pub mod memory;
+
+use std::collections::BTreeMap;
+
+use outpost_model::protocol::User;
+use outpost_model::{Applied, Change, Clock, FieldState, Hlc, Record};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use serde_json::Value;
+
+/// Keys of the `meta` store.
+pub mod meta {
+    /// The device id (a UUID), generated once; it is the HLC node.
+    pub const DEVICE_ID: &str = "device_id";
+    /// The hybrid logical clock's state, so stamps keep increasing after a reload.
+    pub const CLOCK: &str = "clock";
+    /// Server time minus tablet time, in milliseconds.
+    pub const OFFSET_MS: &str = "clock_offset_ms";
+    /// The pull cursor the server gave at the last sync.
+    pub const CURSOR: &str = "cursor";
+    /// The signed-in session (token, user, expiry).
+    pub const SESSION: &str = "session";
+    /// The last signed-in user; kept when the session ends so that work can go
+    /// on offline until the person signs in again.
+    pub const USER: &str = "user";
+    /// When the last sync finished, tablet time in Unix milliseconds.
+    pub const LAST_SYNCED: &str = "last_synced";
+}
+
+/// Why the tablet could not read or write its own data. Messages are for a
+/// person; callers prefix them ("Could not save on this tablet: …").
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "this browser does not allow offline storage here; leave private browsing or allow site data"
+    )]
+    Unavailable(String),
+    #[error("the tablet's storage refused the operation ({0})")]
+    Failed(String),
+    #[error("data saved on this tablet could not be read ({0})")]
+    Corrupt(String),
+}
+
+/// One record as stored: its fields, each with value and stamp.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredRecord {
+    pub collection: String,
+    pub id: String,
+    pub fields: BTreeMap<String, FieldState>,
+}
+
+impl StoredRecord {
+    pub fn new(collection: &str, id: &str) -> Self {
+        Self {
+            collection: collection.to_owned(),
+            id: id.to_owned(),
+            fields: BTreeMap::new(),
+        }
+    }
+
+    /// The key in the `records` store: `collection/id`.
+    pub fn key(&self) -> String {
+        record_key(&self.collection, &self.id)
+    }
+
+    /// A copy as the model's record, to read fields with its helpers.
+    pub fn record(&self) -> Record {
+        Record {
+            fields: self.fields.clone(),
+        }
+    }
+
+    /// Merges one change into this record under last-writer-wins.
+    pub fn apply(&mut self, change: &Change) -> Applied {
+        let mut record = Record {
+            fields: std::mem::take(&mut self.fields),
+        };
+        let applied = record.apply(&change.field, &change.value, &change.hlc);
+        self.fields = record.fields;
+        applied
+    }
+
+    pub fn str(&self, field: &str) -> Option<&str> {
+        self.fields.get(field).and_then(|f| f.value.as_str())
+    }
+
+    pub fn int(&self, field: &str) -> Option<i64> {
+        self.fields.get(field).and_then(|f| f.value.as_i64())
+    }
+
+    pub fn is_deleted(&self) -> bool {
+        self.fields
+            .get("deleted")
+            .and_then(|f| f.value.as_bool())
+            .unwrap_or(false)
+    }
+}
+
+pub fn record_key(collection: &str, id: &str) -> String {
+    format!("{collection}/{id}")
+}
+
+/// A change waiting to be sent, with its position in the outbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub seq: u64,
+    pub change: Change,
+}
+
+/// Who is signed in on this tablet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub token: String,
+    pub user: User,
+    /// RFC 3339.
+    pub expires_at: String,
+}
+
+/// An unsent change given a new stamp; `old` is the stamp it had, so the local
+/// record's field can follow if it still holds that write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Restamp {
+    pub entry: OutboxEntry,
+    pub old: Hlc,
+}
+
+/// Everything a successful sync round trip changes, written in one transaction
+/// so that a crash never leaves the outbox and the cursor disagreeing.
+#[derive(Debug)]
+pub struct SyncDone<'a> {
+    /// Outbox positions the server has acknowledged.
+    pub acknowledged: &'a [u64],
+    /// Changes pulled from the server, oldest first.
+    pub pulled: &'a [Change],
+    pub clock: &'a Clock,
+    pub cursor: Option<&'a str>,
+    pub offset_ms: i64,
+    pub synced_at_ms: u64,
+}
+
+/// The tablet's storage. The app is single-threaded wasm and IndexedDB futures
+/// are not `Send`, so the futures of this trait carry no `Send` bound.
+#[allow(async_fn_in_trait)]
+pub trait LocalStore {
+    async fn record(&self, collection: &str, id: &str) -> Result<Option<StoredRecord>, StoreError>;
+
+    /// Every record of one collection, tombstones included, in id order.
+    async fn records(&self, collection: &str) -> Result<Vec<StoredRecord>, StoreError>;
+
+    /// A local edit: merges `changes` into `records`, appends them to the
+    /// outbox and stores the clock, all in one transaction.
+    async fn save_local(&self, changes: &[Change], clock: &Clock) -> Result<(), StoreError>;
+
+    /// The oldest `limit` outbox entries, in the order they were written.
+    async fn outbox(&self, limit: u32) -> Result<Vec<OutboxEntry>, StoreError>;
+
+    async fn outbox_len(&self) -> Result<u32, StoreError>;
+
+    /// Gives outbox entries new stamps in place (same positions), moves the
+    /// matching record fields to the new stamps and stores the clock, in one
+    /// transaction. Used to pull back changes a fast clock stamped in the future.
+    async fn rewrite_outbox(&self, restamps: &[Restamp], clock: &Clock) -> Result<(), StoreError>;
+
+    /// Records a successful sync; returns how many record fields changed.
+    async fn finish_sync(&self, done: &SyncDone<'_>) -> Result<usize, StoreError>;
+
+    async fn meta(&self, key: &str) -> Result<Option<Value>, StoreError>;
+
+    /// Sets a meta value; `None` removes it.
+    async fn set_meta(&self, key: &str, value: Option<Value>) -> Result<(), StoreError>;
+}
+
+/// Reads a typed meta value.
+pub async fn load_meta<T: DeserializeOwned>(
+    store: &impl LocalStore,
+    key: &str,
+) -> Result<Option<T>, StoreError> {
+    match store.meta(key).await? {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => serde_json::from_value(v)
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt(format!("{key}: {e}"))),
+    }
+}
+
+/// Writes a typed meta value; `None` removes it.
+pub async fn save_meta<T: Serialize>(
+    store: &impl LocalStore,
+    key: &str,
+    value: Option<&T>,
+) -> Result<(), StoreError> {
+    let value = value
+        .map(serde_json::to_value)
+        .transpose()
+        .map_err(|e| StoreError::Failed(format!("{key}: {e}")))?;
+    store.set_meta(key, value).await
+}
+
+/// This tablet's id, generated on first use and kept for good.
+pub async fn device_id(store: &impl LocalStore) -> Result<String, StoreError> {
+    if let Some(id) = load_meta::<String>(store, meta::DEVICE_ID).await? {
+        return Ok(id);
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    save_meta(store, meta::DEVICE_ID, Some(&id)).await?;
+    Ok(id)
+}
+
+/// The stored clock, or a fresh one for `device_id`.
+pub async fn load_clock(store: &impl LocalStore, device_id: &str) -> Result<Clock, StoreError> {
+    match load_meta::<Clock>(store, meta::CLOCK).await? {
+        Some(clock) if clock.node() == device_id => Ok(clock),
+        _ => Clock::new(device_id).map_err(|e| StoreError::Corrupt(e.to_string())),
+    }
+}
+
+/// Applies pulled changes to a set of records fetched beforehand; shared by
+/// both stores so that they merge identically. Returns how many fields changed.
+pub(crate) fn merge_pulled(
+    records: &mut BTreeMap<String, StoredRecord>,
+    pulled: &[Change],
+) -> usize {
+    let mut updated = 0;
+    for change in pulled {
+        let key = record_key(&change.collection, &change.id);
+        let record = records
+            .entry(key)
+            .or_insert_with(|| StoredRecord::new(&change.collection, &change.id));
+        if matches!(record.apply(change), Applied::Updated { .. }) {
+            updated += 1;
+        }
+    }
+    updated
+}
+
+/// Moves record fields that still hold a restamped write to its new stamp.
+pub(crate) fn restamp_records(records: &mut BTreeMap<String, StoredRecord>, restamps: &[Restamp]) {
+    for r in restamps {
+        let change = &r.entry.change;
+        let key = record_key(&change.collection, &change.id);
+        if let Some(field) = records
+            .get_mut(&key)
+            .and_then(|rec| rec.fields.get_mut(&change.field))
+            .filter(|f| f.hlc == r.old)
+        {
+            field.hlc = change.hlc.clone();
+        }
+    }
+}

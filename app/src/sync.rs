@@ -1,0 +1,161 @@
+//! One sync (DESIGN §5, §7): push the outbox, pull what changed, merge, repeat
+//! until nothing is waiting on either side. Timing (when to sync, back-off)
+//! lives in `scheduler`; this file only talks protocol.
+
+use std::cell::RefCell;
+
+use outpost_model::protocol::{DEFAULT_PULL_LIMIT, SyncRequest};
+use outpost_model::time::parse_rfc3339_ms;
+
+use crate::api::{ApiError, SyncTransport};
+use crate::clock::{DeviceClock, measure_offset};
+use crate::storage::{LocalStore, Restamp, StoreError, SyncDone, load_meta, meta, save_meta};
+
+/// Most outbox changes pushed in one request.
+pub const PUSH_BATCH: u32 = 1_000;
+/// Extra room, beyond the measured lead, when pulling back changes stamped in
+/// the future, so that the retried push is not refused again by a hair.
+pub const SHIFT_MARGIN_MS: u64 = 1_000;
+/// A sync stops after this many round trips even if someone keeps editing, so
+/// that it always ends; the next one carries on.
+const MAX_ROUNDS: usize = 100;
+
+/// What one sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Outbox changes the server acknowledged.
+    pub sent: usize,
+    /// Changes pulled from the server.
+    pub pulled: usize,
+    /// Local record fields that the pulled changes updated.
+    pub updated: usize,
+    /// Unsent changes that were pulled back because the clock ran ahead.
+    pub restamped: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Everything one sync needs; `tablet_now` reads the tablet's clock (tests
+/// pass a fake one).
+pub struct SyncContext<'a, S, T> {
+    pub store: &'a S,
+    pub transport: &'a T,
+    pub clock: &'a RefCell<DeviceClock>,
+    pub device_id: &'a str,
+    pub token: &'a str,
+    pub tablet_now: &'a dyn Fn() -> u64,
+}
+
+impl<S, T> std::fmt::Debug for SyncContext<'_, S, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncContext")
+            .field("device_id", &self.device_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Runs one sync to the end.
+pub async fn sync_once<S: LocalStore, T: SyncTransport>(
+    cx: &SyncContext<'_, S, T>,
+) -> Result<SyncReport, SyncError> {
+    let mut report = SyncReport::default();
+    let mut restamped_once = false;
+    for _ in 0..MAX_ROUNDS {
+        let entries = cx.store.outbox(PUSH_BATCH).await?;
+        let request = SyncRequest {
+            device_id: cx.device_id.to_owned(),
+            cursor: load_meta::<String>(cx.store, meta::CURSOR).await?,
+            changes: entries.iter().map(|e| e.change.clone()).collect(),
+            limit: Some(DEFAULT_PULL_LIMIT),
+        };
+        let sent_at = (cx.tablet_now)();
+        let response = match cx.transport.sync(cx.token, &request).await {
+            Ok(response) => response,
+            Err(ApiError::ClockAhead {
+                server_time_ms: Some(server_ms),
+                ..
+            }) if !restamped_once => {
+                restamped_once = true;
+                let offset = measure_offset(server_ms, sent_at, (cx.tablet_now)());
+                report.restamped += pull_back_outbox(cx, offset).await?;
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let received_at = (cx.tablet_now)();
+        let server_ms = parse_rfc3339_ms(&response.server_time).ok_or_else(|| {
+            ApiError::BadAnswer(format!("server_time {:?}", response.server_time))
+        })?;
+        let offset = measure_offset(server_ms, sent_at, received_at);
+        // The snapshot is taken right before the transaction that stores it
+        // starts, so a local edit cannot slip in between.
+        let snapshot = {
+            let mut clock = cx.clock.borrow_mut();
+            clock.offset_ms = offset;
+            for change in &response.changes {
+                clock.observe(&change.hlc, received_at);
+            }
+            clock.clock.clone()
+        };
+        let acknowledged: Vec<u64> = entries.iter().map(|e| e.seq).collect();
+        report.updated += cx
+            .store
+            .finish_sync(&SyncDone {
+                acknowledged: &acknowledged,
+                pulled: &response.changes,
+                clock: &snapshot,
+                cursor: response.cursor.as_deref(),
+                offset_ms: offset,
+                synced_at_ms: received_at,
+            })
+            .await?;
+        report.sent += acknowledged.len();
+        report.pulled += response.changes.len();
+        if !response.more && cx.store.outbox_len().await? == 0 {
+            break;
+        }
+    }
+    Ok(report)
+}
+
+/// After a `clock_ahead` refusal: learns the offset, then moves every unsent
+/// change back by the largest lead any of them has over corrected now (plus a
+/// margin). One shift for all keeps their order. The local records' stamps
+/// move with them, and the clock is rewound, all in one transaction.
+async fn pull_back_outbox<S: LocalStore, T>(
+    cx: &SyncContext<'_, S, T>,
+    offset_ms: i64,
+) -> Result<usize, SyncError> {
+    let entries = cx.store.outbox(u32::MAX).await?;
+    let now = crate::clock::corrected((cx.tablet_now)(), offset_ms);
+    let lead = entries
+        .iter()
+        .map(|e| e.change.hlc.wall_ms.saturating_sub(now))
+        .max()
+        .unwrap_or(0);
+    let shift = if lead > 0 { lead + SHIFT_MARGIN_MS } else { 0 };
+    let restamps: Vec<Restamp> = entries
+        .into_iter()
+        .filter(|_| shift > 0)
+        .map(|mut entry| {
+            let old = entry.change.hlc.clone();
+            entry.change.hlc = old.shifted_back(shift);
+            Restamp { entry, old }
+        })
+        .collect();
+    let snapshot = {
+        let mut clock = cx.clock.borrow_mut();
+        clock.offset_ms = offset_ms;
+        clock.clock.rewind(shift);
+        clock.clock.clone()
+    };
+    cx.store.rewrite_outbox(&restamps, &snapshot).await?;
+    save_meta(cx.store, meta::OFFSET_MS, Some(&offset_ms)).await?;
+    Ok(restamps.len())
+}
