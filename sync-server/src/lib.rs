@@ -1,1 +1,192 @@
-//! Placeholder until this crate is written.
+//! Outpost's sync server: the sync API, sign-in, the audit log and the store,
+//! and the built app served as static files.
+//!
+//! `main.rs` only parses the command line; everything else is here so that
+//! tests (this crate's and the cross-crate ones) can run a real server:
+//! [`AppState::open`], [`app`] and [`serve`].
+
+mod auth;
+mod clock;
+mod error;
+mod json;
+mod routes;
+mod static_files;
+pub mod store;
+
+use std::{
+    future::Future,
+    path::{Path, PathBuf},
+    sync::Arc,
+    time::Duration,
+};
+
+use axum::{Router, extract::DefaultBodyLimit};
+use outpost_model::protocol::{MAX_BODY_BYTES, Role, User};
+use tower::ServiceBuilder;
+use tower_http::{compression::CompressionLayer, timeout::TimeoutLayer, trace::TraceLayer};
+
+pub use error::AppError;
+use store::{SqliteStore, Store, StoreError, StoreResult};
+
+/// The database file inside the data directory.
+pub const DB_FILE: &str = "outpost.db";
+
+/// Longest user name accepted.
+pub const MAX_USER_NAME_LEN: usize = 64;
+/// Shortest password accepted.
+pub const MIN_PASSWORD_LEN: usize = 8;
+
+/// Why the server could not start or an account could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot create the data directory {path}")]
+    DataDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(
+        "a user name must be 1 to {MAX_USER_NAME_LEN} characters, with no control characters and no spaces at either end"
+    )]
+    BadUserName,
+    #[error("the password is empty")]
+    EmptyPassword,
+    #[error("the password must be at least {MIN_PASSWORD_LEN} characters long")]
+    PasswordTooShort,
+    #[error("could not hash the password: {0}")]
+    Hash(String),
+}
+
+/// Everything a request handler needs; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn Store>,
+    data_dir: PathBuf,
+    static_dir: Option<PathBuf>,
+}
+
+impl AppState {
+    /// Opens (creating if needed) the database in `data_dir`. `static_dir`,
+    /// when given, is the built app served at `/`.
+    pub fn open(data_dir: &Path, static_dir: Option<PathBuf>) -> Result<AppState, Error> {
+        std::fs::create_dir_all(data_dir).map_err(|source| Error::DataDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        let store = SqliteStore::open(&data_dir.join(DB_FILE))?;
+        if let Some(dir) = &static_dir
+            && !dir.join("index.html").is_file()
+        {
+            tracing::warn!(dir = %dir.display(), "the static directory has no index.html; the app will not load");
+        }
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                store: Arc::new(store),
+                data_dir: data_dir.to_owned(),
+                static_dir,
+            }),
+        })
+    }
+
+    /// Creates an account. Blocking: hashing the password takes a moment on
+    /// purpose.
+    pub fn create_user(&self, name: &str, role: Role, password: &str) -> Result<User, Error> {
+        if name.is_empty()
+            || name.chars().count() > MAX_USER_NAME_LEN
+            || name.trim() != name
+            || name.chars().any(char::is_control)
+        {
+            return Err(Error::BadUserName);
+        }
+        if password.is_empty() {
+            return Err(Error::EmptyPassword);
+        }
+        if password.chars().count() < MIN_PASSWORD_LEN {
+            return Err(Error::PasswordTooShort);
+        }
+        // Checked before the slow hash so a duplicate is refused at once; the
+        // unique index still decides if two processes race.
+        if self.inner.store.user_by_name(name)?.is_some() {
+            return Err(StoreError::DuplicateUser(name.to_owned()).into());
+        }
+        let hash = auth::hash_password(password).map_err(|e| Error::Hash(e.to_string()))?;
+        let user = User {
+            id: uuid::Uuid::now_v7().to_string(),
+            name: name.to_owned(),
+            role,
+        };
+        let created_at = outpost_model::time::format_rfc3339_ms(clock::now_ms());
+        self.inner.store.add_user(&user, &hash, &created_at)?;
+        Ok(user)
+    }
+
+    /// How many accounts exist.
+    pub fn user_count(&self) -> Result<u64, Error> {
+        Ok(self.inner.store.user_count()?)
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.inner.data_dir
+    }
+
+    pub(crate) fn static_dir(&self) -> Option<&Path> {
+        self.inner.static_dir.as_deref()
+    }
+
+    /// Runs blocking store work on tokio's blocking pool, off the async
+    /// workers, and turns its failure into an [`AppError`].
+    pub(crate) async fn run<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&dyn Store) -> StoreResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let store = Arc::clone(&self.inner.store);
+        Ok(tokio::task::spawn_blocking(move || work(store.as_ref())).await??)
+    }
+}
+
+/// The whole HTTP application: API, health check and the static app.
+pub fn app(state: AppState) -> Router {
+    let middleware = ServiceBuilder::new()
+        .layer(TraceLayer::new_for_http())
+        // A request that takes this long is stuck; answering frees the client
+        // to retry.
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(60),
+        ))
+        .layer(CompressionLayer::new());
+    routes::router()
+        .fallback(static_files::serve)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware)
+        .with_state(state)
+}
+
+/// Serves `app(state)` on `listener` until `shutdown` completes, then lets
+/// requests in flight finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, "listening on http://{addr}");
+    match state.user_count() {
+        Ok(0) => tracing::warn!(
+            "there are no accounts yet; create the first one with: outpost-server user add NAME --role admin --data {}",
+            state.data_dir().display()
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "could not count accounts"),
+    }
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,112 @@
+//! The store behind the server: users, sessions, the audit log of every change
+//! received and the current value of every field.
+//!
+//! Handlers talk to a [`Store`] trait object, so SQLite (now) and PostgreSQL
+//! (later, for stateless scale-out) are interchangeable. The trait is
+//! synchronous: every implementation is called from `spawn_blocking`, which keeps
+//! blocking database work off the async workers.
+
+mod migrations;
+pub mod sqlite;
+
+use outpost_model::{
+    Change,
+    protocol::{HistoryEntry, Role, User},
+};
+
+pub use sqlite::SqliteStore;
+
+/// Why the store could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("a user called {0:?} already exists")]
+    DuplicateUser(String),
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+    #[error("database error")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A user as stored, with the password hash that never leaves the server.
+#[derive(Debug, Clone)]
+pub struct StoredUser {
+    pub user: User,
+    pub password_hash: String,
+}
+
+/// A signed-in device: who it is and which device the token was issued to.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub device_id: String,
+    pub expires_at_ms: u64,
+}
+
+/// Where a pushed batch came from, recorded with every change in the log.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub user_id: String,
+    pub device_id: String,
+    /// RFC 3339, the server's clock.
+    pub received_at: String,
+}
+
+/// What a push did: `accepted` changes became current values; `ignored` ones
+/// were already in the log or lost to a newer value (they are still logged).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PushOutcome {
+    pub accepted: u64,
+    pub ignored: u64,
+}
+
+/// One current field value and the log sequence number that set it; the
+/// sequence number is the pull cursor.
+#[derive(Debug, Clone)]
+pub struct Pulled {
+    pub seq: u64,
+    pub change: Change,
+}
+
+pub trait Store: Send + Sync + 'static {
+    fn user_count(&self) -> StoreResult<u64>;
+    /// Adds a user; names are unique regardless of letter case.
+    fn add_user(&self, user: &User, password_hash: &str, created_at: &str) -> StoreResult<()>;
+    /// Looks a user up by name, ignoring letter case.
+    fn user_by_name(&self, name: &str) -> StoreResult<Option<StoredUser>>;
+    fn users(&self) -> StoreResult<Vec<User>>;
+
+    /// Keeps a token's hash (never the token) bound to a user and a device.
+    fn add_token(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        device_id: &str,
+        expires_at_ms: u64,
+    ) -> StoreResult<()>;
+    /// The session of an unexpired token. When less than `extend_to_ms` is
+    /// left, the expiry slides forward to it, so a device in daily use is never
+    /// signed out.
+    fn session(
+        &self,
+        token_hash: &str,
+        now_ms: u64,
+        extend_to_ms: u64,
+    ) -> StoreResult<Option<Session>>;
+    fn remove_token(&self, token_hash: &str) -> StoreResult<()>;
+
+    /// Logs every change and applies the winners, all in one durable
+    /// transaction: when this returns `Ok`, the changes survive a crash.
+    fn push(&self, changes: &[Change], origin: &Origin) -> StoreResult<PushOutcome>;
+    /// Current values set after log sequence `after`, oldest first, at most
+    /// `limit` of them.
+    fn pull(&self, after: u64, limit: u32) -> StoreResult<Vec<Pulled>>;
+    /// Every change ever received for one record, in clock order.
+    fn history(&self, collection: &str, id: &str) -> StoreResult<Vec<HistoryEntry>>;
+}
+
+/// Roles are stored as their wire names.
+pub(crate) fn role_from_db(s: &str) -> StoreResult<Role> {
+    Role::parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown role {s:?}")))
+}
