@@ -7,7 +7,7 @@
 
 use axum::{
     Json,
-    http::{Method, StatusCode},
+    http::{HeaderValue, Method, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use outpost_model::protocol::{ChangeProblem, ErrorBody, ErrorResponse};
@@ -44,6 +44,12 @@ pub enum AppError {
     /// 413.
     #[error("{message}")]
     TooLarge { code: &'static str, message: String },
+    /// 429: too many failed sign-ins; `retry_after_ms` until the next try.
+    #[error("slow down for {retry_after_ms} ms")]
+    SlowDown { retry_after_ms: u64 },
+    /// 503: the request took too long; the client should retry.
+    #[error("request timed out")]
+    Timeout,
     /// 415.
     #[error("body is not json")]
     UnsupportedMediaType,
@@ -97,6 +103,8 @@ impl AppError {
             Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::SlowDown { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -133,6 +141,17 @@ impl AppError {
                 "unsupported_media_type",
                 "send the body as JSON with the header content-type: application/json".to_owned(),
             ),
+            Self::SlowDown { retry_after_ms } => (
+                "slow_down",
+                format!(
+                    "too many failed sign-in attempts; try again in {}",
+                    crate::clock::describe_duration(*retry_after_ms)
+                ),
+            ),
+            Self::Timeout => (
+                "timeout",
+                "the server took too long to answer; try again".to_owned(),
+            ),
             Self::Internal(_) => ("internal", "something went wrong on the server".to_owned()),
         };
         ErrorBody {
@@ -156,7 +175,14 @@ impl IntoResponse for AppError {
             tracing::error!(error = %chain(source.as_ref()), "request failed");
         }
         let body = ErrorResponse { error: self.body() };
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        if let Self::SlowDown { retry_after_ms } = self {
+            let secs = retry_after_ms.div_ceil(1000).max(1);
+            if let Ok(value) = HeaderValue::from_str(&secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        response
     }
 }
 

@@ -9,6 +9,7 @@ mod auth;
 mod clock;
 mod error;
 mod json;
+mod limiter;
 mod routes;
 mod static_files;
 pub mod store;
@@ -20,10 +21,14 @@ use std::{
     time::Duration,
 };
 
-use axum::{Router, extract::DefaultBodyLimit};
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    response::{IntoResponse, Response},
+};
 use outpost_model::protocol::{MAX_BODY_BYTES, Role, User};
 use tower::ServiceBuilder;
-use tower_http::{compression::CompressionLayer, timeout::TimeoutLayer, trace::TraceLayer};
+use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
 pub use error::AppError;
 use store::{SqliteStore, Store, StoreError, StoreResult};
@@ -69,6 +74,7 @@ struct Inner {
     store: Arc<dyn Store>,
     data_dir: PathBuf,
     static_dir: Option<PathBuf>,
+    sign_ins: limiter::SignInLimiter,
 }
 
 impl AppState {
@@ -90,6 +96,7 @@ impl AppState {
                 store: Arc::new(store),
                 data_dir: data_dir.to_owned(),
                 static_dir,
+                sign_ins: limiter::SignInLimiter::default(),
             }),
         })
     }
@@ -135,6 +142,10 @@ impl AppState {
         &self.inner.data_dir
     }
 
+    pub(crate) fn sign_ins(&self) -> &limiter::SignInLimiter {
+        &self.inner.sign_ins
+    }
+
     pub(crate) fn static_dir(&self) -> Option<&Path> {
         self.inner.static_dir.as_deref()
     }
@@ -155,18 +166,25 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     let middleware = ServiceBuilder::new()
         .layer(TraceLayer::new_for_http())
-        // A request that takes this long is stuck; answering frees the client
-        // to retry.
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(60),
-        ))
+        .layer(axum::middleware::from_fn(time_limit))
         .layer(CompressionLayer::new());
     routes::router()
         .fallback(static_files::serve)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware)
         .with_state(state)
+}
+
+/// A request that takes this long is stuck; answering frees the client to
+/// retry. Work already handed to the store still finishes, and a retried push
+/// of the same changes is harmless.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+async fn time_limit(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => AppError::Timeout.into_response(),
+    }
 }
 
 /// Serves `app(state)` on `listener` until `shutdown` completes, then lets
@@ -186,7 +204,44 @@ pub async fn serve(
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "could not count accounts"),
     }
-    axum::serve(listener, app(state))
+    // The peer address feeds the sign-in limiter.
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::{
+        body::Body,
+        http::{Request, StatusCode},
+    };
+    use tower::ServiceExt;
+
+    use super::*;
+
+    /// Handlers must not depend on a real socket (no peer address here).
+    #[tokio::test]
+    async fn the_router_answers_without_a_socket() {
+        let dir = tempfile::tempdir().expect("data dir");
+        let state = AppState::open(dir.path(), None).expect("open");
+        let health = app(state.clone())
+            .oneshot(
+                Request::get("/healthz")
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("answer");
+        assert_eq!(health.status(), StatusCode::OK);
+        let login = Request::post("/api/v1/auth/login")
+            .header("content-type", "application/json")
+            .body(Body::from(
+                r#"{"username":"nobody","password":"whatever1","device_id":"d1"}"#,
+            ))
+            .expect("request");
+        let answer = app(state).oneshot(login).await.expect("answer");
+        assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
+    }
 }

@@ -1,6 +1,12 @@
 //! `POST /api/v1/auth/login` and `/logout`.
 
-use axum::{Json, extract::State, http::StatusCode};
+use std::net::SocketAddr;
+
+use axum::{
+    Json,
+    extract::{ConnectInfo, State},
+    http::{Extensions, StatusCode},
+};
 use outpost_model::{
     hlc::valid_node,
     protocol::{LoginRequest, LoginResponse},
@@ -17,8 +23,19 @@ use crate::{
 
 pub async fn login(
     State(state): State<AppState>,
+    extensions: Extensions,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, AppError> {
+    // Absent when the router runs without a socket (tests using `oneshot`).
+    let addr = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip());
+    let started = now_ms();
+    // Checked before the password, so a held-back guess learns nothing.
+    state
+        .sign_ins()
+        .check(&req.username, addr, started)
+        .map_err(|retry_after_ms| AppError::SlowDown { retry_after_ms })?;
     // The device id becomes the node of the device's clock stamps, so it must
     // be one the clock accepts.
     if !valid_node(&req.device_id) {
@@ -41,6 +58,9 @@ pub async fn login(
     })
     .await?;
     let Some(user) = user else {
+        state
+            .sign_ins()
+            .record_failure(&req.username, addr, started);
         tracing::info!(username = %req.username, "failed sign-in");
         return Err(AppError::BadCredentials);
     };

@@ -150,3 +150,25 @@ fn creating_accounts_refuses_short_passwords_and_duplicate_names() {
             .is_err()
     );
 }
+
+#[test]
+fn too_many_failed_sign_ins_are_held_back_with_429_even_for_the_right_password() {
+    let server = TestServer::start();
+    for _ in 0..10 {
+        assert_eq!(
+            server.login(USER, "wrong guess", DEVICE).status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let response = server.login(USER, PASSWORD, DEVICE);
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("retry-after seconds");
+    assert!((1..=900).contains(&retry_after));
+    let body: Value = response.json().expect("JSON");
+    assert_eq!(code(&body), "slow_down");
+}
