@@ -105,7 +105,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             command: UserCommand::Add { name, role, data },
         } => {
             init_logging(LogFormat::Text);
-            add_user(&name, role.into(), data)
+            add_user(&name, role, data)
         }
     }
 }
@@ -125,7 +125,8 @@ async fn run_server(
     Ok(())
 }
 
-fn add_user(name: &str, role: Role, data: PathBuf) -> anyhow::Result<()> {
+fn add_user(name: &str, role: RoleArg, data: PathBuf) -> anyhow::Result<()> {
+    let role = Role::from(role);
     let state = AppState::open(&data, None)
         .with_context(|| format!("cannot open the data directory {}", data.display()))?;
     let stdin = std::io::stdin();
@@ -143,7 +144,10 @@ fn add_user(name: &str, role: Role, data: PathBuf) -> anyhow::Result<()> {
     let password = password.strip_suffix('\r').unwrap_or(password);
     if password.is_empty() {
         bail!(
-            "no password given: pipe one line to standard input, for example: echo 'a long password' | outpost-server user add {name} --role ... --data ..."
+            "no password given: pipe one line to standard input, for example: \
+             echo 'a long password' | outpost-server user add {name} --role {} --data {}",
+            role.as_str(),
+            data.display()
         );
     }
     let user = state.create_user(name, role, password)?;
