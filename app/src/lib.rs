@@ -2,9 +2,17 @@
 //! IndexedDB and syncs with the server whenever the network is there.
 
 pub mod api;
+pub mod app;
 pub mod clock;
+pub mod components;
+pub mod edits;
+pub mod pages;
+pub mod scheduler;
+pub mod state;
 pub mod storage;
 pub mod sync;
 
 /// Mounts the app into `document.body`.
-pub fn mount() {}
+pub fn mount() {
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,75 @@
+//! The app shell: opens storage, provides the context, starts syncing and
+//! routes to the pages. Pages other than sign-in need a known user.
+
+use leptos::prelude::*;
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::status_bar::StatusBar;
+use crate::pages::{
+    incident::IncidentPage, incident_list::IncidentListPage, login::LoginPage,
+    new_incident::NewIncidentPage,
+};
+use crate::scheduler;
+use crate::state::{Booted, Ctx, boot};
+
+#[component]
+pub fn App() -> impl IntoView {
+    let booted = LocalResource::new(boot);
+    view! {
+        {move || match booted.get() {
+            None => view! { <p class="loading">"Opening Outpost…"</p> }.into_any(),
+            Some(Ok(b)) => view! { <Shell booted=b /> }.into_any(),
+            Some(Err(e)) => view! {
+                <section class="page page-narrow">
+                    <h1>"Outpost cannot start"</h1>
+                    <p class="form-error" role="alert">
+                        {format!("Outpost keeps your incidents on this tablet, but {e}.")}
+                    </p>
+                    <button type="button" class="button button-primary" on:click=|_| reload()>
+                        "Reload"
+                    </button>
+                </section>
+            }.into_any(),
+        }}
+    }
+}
+
+fn reload() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
+#[component]
+fn Shell(booted: std::rc::Rc<Booted>) -> impl IntoView {
+    let ctx = Ctx::provide(&booted);
+    scheduler::start(ctx);
+    view! {
+        <Router>
+            <StatusBar />
+            <main>
+                <Routes fallback=|| view! { <p class="empty">"There is no such page."</p> }>
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/") view=|| view! { <Guarded><IncidentListPage /></Guarded> } />
+                    <Route path=path!("/incidents/new") view=|| view! { <Guarded><NewIncidentPage /></Guarded> } />
+                    <Route path=path!("/incidents/:id") view=|| view! { <Guarded><IncidentPage /></Guarded> } />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Shows its children to a known user, and sends everyone else to sign in.
+#[component]
+fn Guarded(children: ChildrenFn) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    view! {
+        <Show
+            when=move || ctx.user.with(Option::is_some)
+            fallback=|| view! { <Redirect path="/login" /> }
+        >
+            {children()}
+        </Show>
+    }
+}

@@ -1,0 +1,6 @@
+//! Small pieces the pages are built from.
+
+pub mod field;
+pub mod incident_fields;
+pub mod priority_badge;
+pub mod status_bar;

@@ -1,0 +1,143 @@
+//! `/incidents/{id}`: one incident, editable. Saves only the fields that
+//! changed; fields the person has not touched follow what sync brings in.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use crate::components::incident_fields::IncidentFields;
+use crate::components::priority_badge::PriorityBadge;
+use crate::edits::{FormField, IncidentForm, SiteChoice, changed_writes};
+use crate::pages::new_incident::site_names;
+use crate::state::{Ctx, storage_problem};
+use crate::storage::{LocalStore, StoreError, StoredRecord};
+
+/// What the page reads from the tablet.
+#[derive(Debug, Clone, PartialEq)]
+struct Loaded {
+    form: Option<IncidentForm>,
+    sites: Vec<StoredRecord>,
+}
+
+#[component]
+pub fn IncidentPage() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let data = LocalResource::new(move || {
+        ctx.revision.track();
+        let id = id.get();
+        let services = ctx.services();
+        async move {
+            let record = services.store.record("incidents", &id).await?;
+            let sites = services.store.records("sites").await?;
+            let form = record
+                .filter(|r| !r.is_deleted())
+                .map(|r| IncidentForm::from_record(&r, &sites));
+            Ok::<_, StoreError>(Loaded { form, sites })
+        }
+    });
+    // Only what the page shows: changes elsewhere do not redraw it.
+    let stored = Memo::new(move |_| data.get().map(|r| r.map(|l| l.form)));
+    // The person's edits, by field; a field without one shows the stored value.
+    let edits = RwSignal::new(Vec::<(FormField, String)>::new());
+    let errors = RwSignal::new(Vec::<(FormField, String)>::new());
+    let message = RwSignal::new(None::<(bool, String)>);
+
+    let shown = Signal::derive(move || {
+        let mut form = stored
+            .get()
+            .and_then(Result::ok)
+            .flatten()
+            .unwrap_or_default();
+        edits.with(|es| es.iter().for_each(|(f, v)| f.set(&mut form, v.clone())));
+        form
+    });
+    let set = Callback::new(move |(f, v): (FormField, String)| {
+        edits.update(|es| {
+            es.retain(|(g, _)| *g != f);
+            es.push((f, v));
+        });
+        errors.update(|es| es.retain(|(g, _)| *g != f));
+        message.set(None);
+    });
+    let names = Signal::derive(move || {
+        data.get()
+            .and_then(Result::ok)
+            .map(|l| site_names(&l.sites))
+            .unwrap_or_default()
+    });
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(Ok(Some(before))) = stored.get_untracked() else {
+            return;
+        };
+        let after = shown.get_untracked();
+        let found = after.problems();
+        if !found.is_empty() {
+            errors.set(found);
+            message.set(Some((false, "Check the fields marked below.".into())));
+            return;
+        }
+        let sites = data
+            .get_untracked()
+            .and_then(Result::ok)
+            .map(|l| l.sites)
+            .unwrap_or_default();
+        let site = SiteChoice::resolve(&sites, &after.site, || uuid::Uuid::now_v7().to_string());
+        let writes = changed_writes(&before, &after, &id.get_untracked(), &site);
+        if writes.is_empty() {
+            edits.set(Vec::new());
+            message.set(Some((true, "Nothing changed.".into())));
+            return;
+        }
+        spawn_local(async move {
+            match ctx.save(writes).await {
+                Ok(()) => {
+                    edits.set(Vec::new());
+                    message.set(Some((true, "Saved on this tablet".into())));
+                }
+                Err(e) => message.set(Some((
+                    false,
+                    format!("{} Your edits are still in the form.", storage_problem(&e)),
+                ))),
+            }
+        });
+    };
+
+    let priority = Signal::derive(move || shown.with(IncidentForm::priority));
+    view! {
+        <section class="page">
+            {move || match stored.get() {
+                None => view! { <p class="loading">"Opening the incident…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="form-error" role="alert">{storage_problem(&e)}</p> }.into_any(),
+                Some(Ok(None)) => view! {
+                    <h1>"Incident not found"</h1>
+                    <p class="empty">
+                        "This incident is not on this tablet yet. It may arrive with the next sync."
+                    </p>
+                    <A href="/" attr:class="button">"Back to incidents"</A>
+                }.into_any(),
+                Some(Ok(Some(_))) => ().into_any(),
+            }}
+            <Show when=move || matches!(stored.get(), Some(Ok(Some(_))))>
+                <div class="page-head">
+                    <h1 class="incident-heading">{move || shown.with(|f| f.title.clone())}</h1>
+                    <PriorityBadge priority=priority />
+                </div>
+                <form class="form" on:submit=save novalidate=true>
+                    <IncidentFields form=shown set=set errors=errors site_names=names with_status=true />
+                    <div class="actions">
+                        <button type="submit" class="button button-primary">"Save"</button>
+                        {move || message.get().map(|(ok, text)| {
+                            let class = if ok { "saved" } else { "form-error" };
+                            view! { <p class=class role=if ok { "status" } else { "alert" }>{text}</p> }
+                        })}
+                    </div>
+                </form>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,109 @@
+//! `/incidents/new`: the quick log. Saves on the tablet first, fully offline.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+use outpost_model::time::format_rfc3339_ms;
+
+use crate::clock::tablet_now_ms;
+use crate::components::incident_fields::IncidentFields;
+use crate::edits::{FormField, IncidentForm, SiteChoice, new_incident_writes};
+use crate::state::{Ctx, storage_problem};
+use crate::storage::{LocalStore, StoreError, StoredRecord};
+
+/// Known site records, for the datalist and to reuse a site by name.
+pub fn site_resource(ctx: Ctx) -> LocalResource<Result<Vec<StoredRecord>, StoreError>> {
+    LocalResource::new(move || {
+        ctx.revision.track();
+        let services = ctx.services();
+        async move { services.store.records("sites").await }
+    })
+}
+
+/// Names of the sites that are not deleted, sorted, for the datalist.
+pub fn site_names(sites: &[StoredRecord]) -> Vec<String> {
+    let mut names: Vec<String> = sites
+        .iter()
+        .filter(|s| !s.is_deleted())
+        .filter_map(|s| s.str("name").map(str::to_owned))
+        .collect();
+    names.sort_by_key(|n| n.to_lowercase());
+    names.dedup_by_key(|n| n.to_lowercase());
+    names
+}
+
+#[component]
+pub fn NewIncidentPage() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let navigate = use_navigate();
+    let form = RwSignal::new(IncidentForm::blank());
+    let errors = RwSignal::new(Vec::<(FormField, String)>::new());
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let sites = site_resource(ctx);
+    let names = Signal::derive(move || {
+        sites
+            .get()
+            .and_then(Result::ok)
+            .map(|s| site_names(&s))
+            .unwrap_or_default()
+    });
+    let set = Callback::new(move |(f, v): (FormField, String)| {
+        form.update(|x| f.set(x, v));
+        // A problem goes away as soon as the field is touched again.
+        errors.update(|es| es.retain(|(g, _)| *g != f));
+    });
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let draft = form.get_untracked();
+        let found = draft.problems();
+        if !found.is_empty() {
+            errors.set(found);
+            problem.set(Some("Check the fields marked below.".into()));
+            return;
+        }
+        let Some(user) = ctx.user.get_untracked() else {
+            problem.set(Some("Sign in first: the incident needs a reporter.".into()));
+            return;
+        };
+        busy.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let known = sites
+                .get_untracked()
+                .and_then(Result::ok)
+                .unwrap_or_default();
+            let site =
+                SiteChoice::resolve(&known, &draft.site, || uuid::Uuid::now_v7().to_string());
+            let id = uuid::Uuid::now_v7().to_string();
+            let now = format_rfc3339_ms(ctx.services().clock.borrow().wall_ms(tablet_now_ms()));
+            let writes = new_incident_writes(&draft, &id, &site, &user.id, &now);
+            match ctx.save(writes).await {
+                Ok(()) => navigate(&format!("/incidents/{id}"), Default::default()),
+                Err(e) => {
+                    busy.set(false);
+                    problem.set(Some(storage_problem(&e)));
+                }
+            }
+        });
+    };
+
+    view! {
+        <section class="page">
+            <h1>"New incident"</h1>
+            <form class="form" on:submit=save novalidate=true>
+                {move || problem.get().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
+                <IncidentFields form=form set=set errors=errors site_names=names />
+                <div class="actions">
+                    <button type="submit" class="button button-primary" disabled=move || busy.get()>
+                        "Save"
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}

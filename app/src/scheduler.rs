@@ -1,0 +1,184 @@
+//! When to sync: on start, when the browser comes online, every 30 s while
+//! online, about a second after a local edit, and on *Sync now*; one sync at a
+//! time, with exponential back-off (with jitter, capped at 5 minutes) after
+//! failures.
+
+use std::cell::{Cell, RefCell};
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::ApiError;
+use crate::clock::tablet_now_ms;
+use crate::state::{Ctx, navigator_online, storage_problem};
+use crate::sync::{SyncContext, SyncError, sync_once};
+
+pub const INTERVAL: Duration = Duration::from_secs(30);
+pub const EDIT_DEBOUNCE: Duration = Duration::from_secs(1);
+const BACKOFF_BASE_MS: u64 = 2_000;
+pub const BACKOFF_CAP_MS: u64 = 5 * 60_000;
+
+/// The delay before retry number `failures` (1 = first retry). `random` in
+/// 0..1 spreads tablets out so they do not all come back at once.
+pub fn backoff_ms(failures: u32, random: f64) -> u64 {
+    let exp = failures.saturating_sub(1).min(20);
+    let ceiling = BACKOFF_BASE_MS.saturating_mul(1 << exp).min(BACKOFF_CAP_MS);
+    // Half fixed, half random: never sooner than half the ceiling.
+    let jitter = (ceiling as f64 / 2.0 * random.clamp(0.0, 1.0)) as u64;
+    ceiling / 2 + jitter
+}
+
+/// Sync bookkeeping; lives in `Services`.
+#[derive(Debug, Default)]
+pub struct Runner {
+    running: Cell<bool>,
+    again: Cell<bool>,
+    failures: Cell<u32>,
+    timer: RefCell<Option<TimeoutHandle>>,
+}
+
+/// Starts the automatic syncs; call once.
+pub fn start(ctx: Ctx) {
+    let online = window_event_listener(leptos::ev::online, move |_| {
+        ctx.status.update(|s| {
+            s.browser_online = true;
+            s.server_reachable = true;
+        });
+        sync_now(ctx);
+    });
+    let offline = window_event_listener(leptos::ev::offline, move |_| {
+        ctx.status.update(|s| s.browser_online = false);
+    });
+    // The listeners stay for the life of the page.
+    std::mem::forget((online, offline));
+    set_interval(
+        move || {
+            let runner = &ctx.services().runner;
+            let in_backoff = runner.failures.get() > 0;
+            if navigator_online() && !in_backoff {
+                run(ctx);
+            }
+        },
+        INTERVAL,
+    );
+    run(ctx);
+}
+
+/// *Sync now*: forgets the back-off and syncs straight away.
+pub fn sync_now(ctx: Ctx) {
+    let services = ctx.services();
+    services.runner.failures.set(0);
+    cancel_timer(&services.runner);
+    run(ctx);
+}
+
+/// A local edit was saved: sync soon, letting quick successive edits gather.
+pub fn after_edit(ctx: Ctx) {
+    let services = ctx.services();
+    if services.runner.failures.get() == 0 {
+        schedule(ctx, EDIT_DEBOUNCE);
+    }
+}
+
+fn cancel_timer(runner: &Runner) {
+    if let Some(handle) = runner.timer.borrow_mut().take() {
+        handle.clear();
+    }
+}
+
+fn schedule(ctx: Ctx, delay: Duration) {
+    let services = ctx.services();
+    cancel_timer(&services.runner);
+    if let Ok(handle) = set_timeout_with_handle(move || run(ctx), delay) {
+        *services.runner.timer.borrow_mut() = Some(handle);
+    }
+}
+
+/// Runs a sync unless one is running; then that one goes round once more.
+fn run(ctx: Ctx) {
+    let services = ctx.services();
+    if services.runner.running.replace(true) {
+        services.runner.again.set(true);
+        return;
+    }
+    spawn_local(async move {
+        loop {
+            one_sync(ctx).await;
+            if !ctx.services().runner.again.replace(false) {
+                break;
+            }
+        }
+        ctx.services().runner.running.set(false);
+    });
+}
+
+async fn one_sync(ctx: Ctx) {
+    let Some(session) = ctx.session.get_untracked() else {
+        ctx.refresh_waiting().await;
+        return;
+    };
+    let services = ctx.services();
+    ctx.status.update(|s| s.syncing = true);
+    let result = sync_once(&SyncContext {
+        store: &services.store,
+        transport: &services.api,
+        clock: &services.clock,
+        device_id: &services.device_id,
+        token: &session.token,
+        tablet_now: &tablet_now_ms,
+    })
+    .await;
+    ctx.status.update(|s| s.syncing = false);
+    let runner = &services.runner;
+    match result {
+        Ok(report) => {
+            runner.failures.set(0);
+            ctx.status.update(|s| {
+                s.server_reachable = true;
+                s.browser_online = true;
+                s.problem = None;
+                s.last_synced_ms = Some(tablet_now_ms());
+            });
+            if report.updated > 0 || report.restamped > 0 {
+                ctx.records_changed();
+            }
+        }
+        Err(SyncError::Api(ApiError::Unauthorized(_))) => {
+            // Keep the outbox and the person; only the token is gone.
+            if let Err(e) = ctx.end_session(true).await {
+                ctx.status.update(|s| s.problem = Some(storage_problem(&e)));
+            }
+            ctx.status.update(|s| s.server_reachable = true);
+        }
+        Err(e) => {
+            let failures = runner.failures.get() + 1;
+            runner.failures.set(failures);
+            ctx.status.update(|s| match &e {
+                // No network: the status says Offline; nothing else to say.
+                SyncError::Api(ApiError::Offline) => s.server_reachable = false,
+                SyncError::Api(api) => {
+                    s.server_reachable = true;
+                    s.problem = Some(format!(
+                        "Saved on this tablet. Not sent yet: {}",
+                        sentence(&api.to_string())
+                    ));
+                }
+                SyncError::Store(store) => s.problem = Some(storage_problem(store)),
+            });
+            let delay = backoff_ms(failures, js_sys::Math::random());
+            schedule(ctx, Duration::from_millis(delay));
+        }
+    }
+    ctx.refresh_waiting().await;
+}
+
+/// Ends a message with a full stop if it has none.
+pub fn sentence(text: &str) -> String {
+    let text = text.trim();
+    if text.ends_with(['.', '!', '?']) {
+        text.to_owned()
+    } else {
+        format!("{text}.")
+    }
+}

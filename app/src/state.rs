@@ -1,0 +1,200 @@
+//! The app's shared services (store, API, device clock) and its reactive
+//! state, provided once as context and read by every page.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use outpost_model::protocol::User;
+
+use crate::api::Api;
+use crate::clock::{DeviceClock, tablet_now_ms};
+use crate::edits::{Write, stamp};
+use crate::scheduler::{self, Runner};
+use crate::storage::idb::IdbStore;
+use crate::storage::{
+    LocalStore, Session, StoreError, device_id, load_clock, load_meta, meta, save_meta,
+};
+
+/// The name of the app's IndexedDB database.
+pub const DB_NAME: &str = "outpost";
+
+/// Things that live as long as the page and are not reactive.
+#[derive(Debug)]
+pub struct Services {
+    pub store: IdbStore,
+    pub api: Api,
+    pub device_id: String,
+    pub clock: RefCell<DeviceClock>,
+    pub runner: Runner,
+}
+
+/// What the status area shows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncStatus {
+    /// `navigator.onLine`, kept current by the online/offline events.
+    pub browser_online: bool,
+    /// Whether the last request got an answer from the server.
+    pub server_reachable: bool,
+    /// Changes in the outbox.
+    pub waiting: u32,
+    /// Tablet time of the last successful sync, Unix ms.
+    pub last_synced_ms: Option<u64>,
+    pub syncing: bool,
+    /// The last failure that needs a person to know, as a sentence.
+    pub problem: Option<String>,
+}
+
+impl SyncStatus {
+    pub fn online(&self) -> bool {
+        self.browser_online && self.server_reachable
+    }
+}
+
+/// Copyable handle to everything; `expect_context::<Ctx>()` in components.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx {
+    services: StoredValue<Rc<Services>, LocalStorage>,
+    /// The session whose token syncs; `None` when signed out or ended.
+    pub session: RwSignal<Option<Session>>,
+    /// Who works on this tablet; kept when the session ends so work goes on.
+    pub user: RwSignal<Option<User>>,
+    /// Bumped whenever stored records change, so views re-read them.
+    pub revision: RwSignal<u64>,
+    pub status: RwSignal<SyncStatus>,
+}
+
+/// What `boot` reads before the first screen is drawn.
+#[derive(Debug)]
+pub struct Booted {
+    services: Rc<Services>,
+    session: Option<Session>,
+    user: Option<User>,
+    status: SyncStatus,
+}
+
+/// Opens the tablet's storage and reads the device's identity and state.
+pub async fn boot() -> Result<Rc<Booted>, StoreError> {
+    let store = IdbStore::open(DB_NAME).await?;
+    let device_id = device_id(&store).await?;
+    let clock = load_clock(&store, &device_id).await?;
+    let offset = load_meta::<i64>(&store, meta::OFFSET_MS)
+        .await?
+        .unwrap_or(0);
+    let session = load_meta::<Session>(&store, meta::SESSION).await?;
+    let user = load_meta::<User>(&store, meta::USER)
+        .await?
+        .or_else(|| session.as_ref().map(|s| s.user.clone()));
+    let status = SyncStatus {
+        browser_online: navigator_online(),
+        server_reachable: true,
+        waiting: store.outbox_len().await?,
+        last_synced_ms: load_meta::<u64>(&store, meta::LAST_SYNCED).await?,
+        ..SyncStatus::default()
+    };
+    Ok(Rc::new(Booted {
+        services: Rc::new(Services {
+            store,
+            api: Api::default(),
+            device_id,
+            clock: RefCell::new(DeviceClock::new(clock, offset)),
+            runner: Runner::default(),
+        }),
+        session,
+        user,
+        status,
+    }))
+}
+
+pub fn navigator_online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+impl Ctx {
+    /// Provides the context from what `boot` read.
+    pub fn provide(booted: &Booted) -> Self {
+        let ctx = Self {
+            services: StoredValue::new_local(booted.services.clone()),
+            session: RwSignal::new(booted.session.clone()),
+            user: RwSignal::new(booted.user.clone()),
+            revision: RwSignal::new(0),
+            status: RwSignal::new(booted.status.clone()),
+        };
+        provide_context(ctx);
+        ctx
+    }
+
+    pub fn services(&self) -> Rc<Services> {
+        self.services.get_value()
+    }
+
+    /// Tells views that stored records changed.
+    pub fn records_changed(&self) {
+        self.revision.update(|r| *r += 1);
+    }
+
+    /// The session ended (401) but the person is still known: work goes on
+    /// offline and the status area asks them to sign in again.
+    pub fn session_ended(&self) -> bool {
+        self.session.with(Option::is_none) && self.user.with(Option::is_some)
+    }
+
+    /// Stamps and saves a local edit (records + outbox, one transaction), then
+    /// asks for a sync shortly after.
+    pub async fn save(&self, writes: Vec<Write>) -> Result<(), StoreError> {
+        let services = self.services();
+        let (changes, snapshot) = {
+            let mut clock = services.clock.borrow_mut();
+            let now = tablet_now_ms();
+            let changes = stamp(writes, || clock.stamp(now));
+            (changes, clock.clock.clone())
+        };
+        services.store.save_local(&changes, &snapshot).await?;
+        self.records_changed();
+        self.refresh_waiting().await;
+        scheduler::after_edit(*self);
+        Ok(())
+    }
+
+    /// Re-counts the outbox for the status area.
+    pub async fn refresh_waiting(&self) {
+        match self.services().store.outbox_len().await {
+            Ok(n) => self.status.update(|s| s.waiting = n),
+            Err(e) => self
+                .status
+                .update(|s| s.problem = Some(storage_problem(&e))),
+        }
+    }
+
+    /// Keeps a new session (after sign-in) on the tablet and starts sending.
+    pub async fn signed_in(&self, session: Session) -> Result<(), StoreError> {
+        let store = &self.services().store;
+        save_meta(store, meta::SESSION, Some(&session)).await?;
+        save_meta(store, meta::USER, Some(&session.user)).await?;
+        self.user.set(Some(session.user.clone()));
+        self.session.set(Some(session));
+        self.status.update(|s| s.problem = None);
+        scheduler::sync_now(*self);
+        Ok(())
+    }
+
+    /// Forgets the session. `keep_user` keeps working offline possible (the
+    /// server ended the session); signing out forgets the person too.
+    pub async fn end_session(&self, keep_user: bool) -> Result<(), StoreError> {
+        let store = &self.services().store;
+        save_meta::<Session>(store, meta::SESSION, None).await?;
+        if !keep_user {
+            save_meta::<User>(store, meta::USER, None).await?;
+            self.user.set(None);
+        }
+        self.session.set(None);
+        Ok(())
+    }
+}
+
+/// A storage failure as a sentence a person can act on.
+pub fn storage_problem(e: &StoreError) -> String {
+    format!(
+        "Could not use this tablet's storage: {e}. Reload the page; if it keeps happening, free some space on the tablet."
+    )
+}
