@@ -116,7 +116,7 @@ export async function syncAllSent({ page, label }) {
  * one); for inputs and text areas it is the text to type. Returns the value set.
  */
 export async function setField(page, label, want) {
-  const field = page.getByLabel(label, { exact: true });
+  const field = page.getByLabel(label);
   const tag = await field.evaluate((el) => el.tagName.toLowerCase());
   if (tag === 'select') {
     const options = await field
@@ -134,7 +134,7 @@ export async function setField(page, label, want) {
   return text;
 }
 
-export const fieldValue = (page, label) => page.getByLabel(label, { exact: true }).inputValue();
+export const fieldValue = (page, label) => page.getByLabel(label).inputValue();
 
 /** Goes to the incident list through the app's own navigation (a reload
  * would fail while offline: no service worker yet in these tests). */
@@ -150,7 +150,7 @@ export async function openIncident(page, id) {
   await openList(page);
   await incidentLink(page, id).click();
   await page.waitForURL(`**/incidents/${id}`);
-  await page.getByLabel('Title', { exact: true }).waitFor();
+  await page.getByLabel('Title').waitFor();
 }
 
 /** Saves the open incident page and waits for the local confirmation. */

@@ -129,7 +129,11 @@ fn e2e() -> Result<Tally> {
         server::add_user(&bin, data.path(), name, role, password)?;
     }
     let server = Server::start(&bin, data.path(), &bundle.dir)?;
+    // Fresh each run, so a screenshot of an old failure cannot mislead.
     let screenshots = e2e_dir().join("screenshots");
+    if screenshots.exists() {
+        fs::remove_dir_all(&screenshots)?;
+    }
     fs::create_dir_all(&screenshots)?;
     let user_list = users
         .iter()
