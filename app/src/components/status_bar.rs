@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 use wasm_bindgen::JsValue;
 
 use crate::scheduler;
@@ -38,6 +38,9 @@ pub fn StatusBar() -> impl IntoView {
     };
     let syncing = move || status.with(|s| s.syncing).then_some("Syncing…");
     let problem = move || status.with(|s| s.problem.clone());
+    // On the sign-in page itself the form is the way back in.
+    let pathname = use_location().pathname;
+    let offer_sign_in = move || ctx.session_ended() && pathname.with(|p| p != "/login");
     let navigate = use_navigate();
     let sign_in_again = move |_| navigate("/login", Default::default());
     let navigate = use_navigate();
@@ -76,7 +79,7 @@ pub fn StatusBar() -> impl IntoView {
                 <button type="button" class="button" on:click=move |_| scheduler::sync_now(ctx)>
                     "Sync now"
                 </button>
-                <Show when=move || ctx.session_ended()>
+                <Show when=offer_sign_in>
                     <button type="button" class="button button-primary" on:click=sign_in_again.clone()>
                         "Sign in again"
                     </button>
