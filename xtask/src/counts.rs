@@ -45,7 +45,7 @@ impl AddAssign for Tally {
 /// `test result: FAILED. N passed; M failed; …` line, doctests included.
 pub fn libtest(output: &str) -> Tally {
     let mut tally = Tally::default();
-    for line in output.lines() {
+    for line in strip_ansi(output).lines() {
         let Some(rest) = line.split("test result:").nth(1) else {
             continue;
         };
@@ -69,7 +69,7 @@ pub fn libtest(output: &str) -> Tally {
 /// cancelled test (a timeout, a failed hook) counts as failed.
 pub fn node(output: &str) -> Tally {
     let mut tally = Tally::default();
-    for line in output.lines() {
+    for line in strip_ansi(output).lines() {
         let line = line.trim();
         let Some(rest) = line.strip_prefix("# ").or_else(|| line.strip_prefix("ℹ ")) else {
             continue;
@@ -88,9 +88,48 @@ pub fn node(output: &str) -> Tally {
     tally
 }
 
+/// The text without terminal colour codes (`ESC [ … letter`).
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            if chars.next() == Some('[') {
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Tally, libtest, node};
+
+    #[test]
+    fn colour_codes_do_not_hide_a_result_line() {
+        let out = "test result: \u{1b}[32mok\u{1b}[0m. 2 passed; 1 failed; 0 ignored\n";
+        assert_eq!(
+            libtest(out),
+            Tally {
+                passed: 2,
+                failed: 1
+            }
+        );
+        assert_eq!(
+            node("\u{1b}[34mℹ pass 5\u{1b}[39m\n"),
+            Tally {
+                passed: 5,
+                failed: 0
+            }
+        );
+    }
 
     #[test]
     fn libtest_lines_are_summed_across_binaries_and_doctests() {
