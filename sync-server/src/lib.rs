@@ -8,6 +8,7 @@
 mod auth;
 mod clock;
 mod error;
+mod headers;
 mod json;
 mod limiter;
 mod routes;
@@ -28,7 +29,12 @@ use axum::{
 };
 use outpost_model::protocol::{MAX_BODY_BYTES, Role, User};
 use tower::ServiceBuilder;
-use tower_http::{compression::CompressionLayer, trace::TraceLayer};
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    compression::CompressionLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::{DefaultOnResponse, TraceLayer},
+};
 
 pub use error::AppError;
 use store::{SqliteStore, Store, StoreError, StoreResult};
@@ -164,16 +170,53 @@ impl AppState {
 
 /// The whole HTTP application: API, health check and the static app.
 pub fn app(state: AppState) -> Router {
+    // Outermost first: every answer, even a timeout or a caught panic, gets a
+    // request id, a log line and the security headers.
     let middleware = ServiceBuilder::new()
-        .layer(TraceLayer::new_for_http())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(axum::middleware::from_fn(headers::security_headers))
+        .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(time_limit))
-        .layer(CompressionLayer::new());
+        .layer(CatchPanicLayer::custom(panicked));
     routes::router()
         .fallback(static_files::serve)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware)
         .with_state(state)
 }
+
+/// The span every log line of a request is written in. Only the path is
+/// logged, never the query or headers, which may carry secrets.
+fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %req.method(),
+        path = %req.uri().path(),
+    )
+}
+
+/// A panic in a handler is a bug on our side: the client gets the usual JSON
+/// 500 and the connection stays usable.
+fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    AppError::internal(PanicError).into_response()
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("a request handler panicked")]
+struct PanicError;
 
 /// A request that takes this long is stuck; answering frees the client to
 /// retry. Work already handed to the store still finishes, and a retried push

@@ -4,6 +4,7 @@
 mod auth;
 mod durability;
 mod errors;
+mod headers;
 mod history;
 mod static_files;
 mod support;
