@@ -14,6 +14,8 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 /// Most changes one pull page returns; also the default `limit`.
 pub const MAX_PULL_LIMIT: u32 = 5_000;
 pub const DEFAULT_PULL_LIMIT: u32 = 1_000;
+/// Largest attachment blob, in bytes (DESIGN §5).
+pub const MAX_BLOB_BYTES: usize = 20 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -47,6 +49,14 @@ pub struct User {
     pub id: String,
     pub name: String,
     pub role: Role,
+    /// A disabled account cannot sign in; its name stays in the directory so
+    /// records it touched still show who did it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub disabled: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,6 +102,10 @@ pub struct SyncResponse {
     pub cursor: Option<String>,
     /// More changes are waiting: sync again straight away.
     pub more: bool,
+    /// Pushed changes this user may not make (code `forbidden`), named like
+    /// the `details` of a 422. They were not stored; the rest of the batch was.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<ChangeProblem>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -117,6 +131,45 @@ pub struct HistoryResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsersResponse {
     pub users: Vec<User>,
+}
+
+/// `GET /api/v1/setup`: whether the first admin still has to be created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupStatus {
+    pub needed: bool,
+}
+
+/// `POST /api/v1/setup`: the one-time code the server printed at its first
+/// start, and the first admin's account; answered like a sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetupRequest {
+    pub code: String,
+    pub username: String,
+    pub password: String,
+    pub device_id: String,
+}
+
+/// `POST /api/v1/users` (admins only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUserRequest {
+    pub name: String,
+    pub role: Role,
+    pub password: String,
+}
+
+/// `PATCH /api/v1/users/{id}` (admins only): only the fields present change.
+/// Disabling an account or setting its password signs it out everywhere.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
 }
 
 /// `{"error": {...}}`, the shape of every error answer.

@@ -3,9 +3,14 @@
 //! it and the server validates every pushed change against it.
 //!
 //! Evolution is additive: fields and collections may be added, never renamed or
-//! retyped (DESIGN §3).
+//! retyped (DESIGN §3). The collections themselves are in `collections.rs`, the
+//! per-kind value checks in `value.rs`.
 
-use serde_json::Value;
+mod collections;
+mod value;
+
+pub use collections::*;
+pub use value::validate_value;
 
 use crate::Change;
 
@@ -31,6 +36,24 @@ pub enum FieldKind {
     Ref,
     /// An RFC 3339 UTC time, or null when unset.
     Time,
+    /// A list of at most `max_items` distinct, non-blank strings of at most
+    /// `max_len` characters each (`["pump", "night shift"]`), or null when unset.
+    Tags {
+        max_items: usize,
+        max_len: usize,
+    },
+    /// A place on Earth, `{"lat", "lon", "accuracy_m"}`, or null when unset.
+    /// Latitude is -90 to 90, longitude -180 to 180 (degrees, WGS 84);
+    /// `accuracy_m` is metres ≥ 0, or absent / null for a position typed in by
+    /// hand. No other keys are accepted.
+    Location,
+    /// A JSON object whose compact text is at most `max_bytes` bytes, or null.
+    Json {
+        max_bytes: usize,
+    },
+    /// A SHA-256 digest as 64 lowercase hexadecimal digits (attachments are
+    /// content-addressed by it).
+    Sha256,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,31 +72,19 @@ impl Collection {
     pub fn field(&self, name: &str) -> Option<&'static Field> {
         self.fields.iter().find(|f| f.name == name)
     }
+
+    /// Whether records of this collection are written once and never edited
+    /// (the `events` timeline). A store should refuse a change to a field of
+    /// such a record that already holds a different value, so the history of
+    /// an incident can never be merged away.
+    pub fn is_insert_only(&self) -> bool {
+        INSERT_ONLY.contains(&self.name)
+    }
 }
 
-pub const KINDS: &[&str] = &["incident", "service_request"];
-
-pub const STATUSES: &[&str] = &[
-    "new",
-    "acknowledged",
-    "in_progress",
-    "on_hold",
-    "resolved",
-    "closed",
-    "cancelled",
-];
-
-pub const CATEGORIES: &[&str] = &[
-    "injury",
-    "near_miss",
-    "property_damage",
-    "environmental",
-    "security",
-    "equipment_failure",
-    "it_outage",
-    "service_request",
-    "other",
-];
+pub fn collection(name: &str) -> Option<&'static Collection> {
+    COLLECTIONS.iter().find(|c| c.name == name)
+}
 
 /// Words a person reads for a code, one vocabulary everywhere.
 pub fn label(code: &str) -> &str {
@@ -95,69 +106,24 @@ pub fn label(code: &str) -> &str {
         "equipment_failure" => "Equipment failure",
         "it_outage" => "IT / service outage",
         "other" => "Other",
+        // Review statuses.
+        "not_started" => "Not started",
+        "complete" => "Complete",
+        // Event kinds.
+        "created" => "Created",
+        "status" => "Status change",
+        "assigned" => "Assignment",
+        "priority" => "Priority change",
+        "note" => "Internal note",
+        "requestor_update" => "Requestor update",
+        "attachment" => "Attachment",
+        "review" => "Review",
+        // Action and problem statuses.
+        "open" => "Open",
+        "done" => "Done",
+        "known_error" => "Known error",
         other => other,
     }
-}
-
-const fn text(name: &'static str, max: usize) -> Field {
-    Field {
-        name,
-        kind: FieldKind::Text {
-            max,
-            required: false,
-        },
-    }
-}
-
-const fn field(name: &'static str, kind: FieldKind) -> Field {
-    Field { name, kind }
-}
-
-const LEVEL: FieldKind = FieldKind::Int { min: 1, max: 3 };
-
-pub const INCIDENTS: Collection = Collection {
-    name: "incidents",
-    fields: &[
-        field("kind", FieldKind::Code(KINDS)),
-        field(
-            "title",
-            FieldKind::Text {
-                max: 200,
-                required: true,
-            },
-        ),
-        text("description", 10_000),
-        field("category", FieldKind::Code(CATEGORIES)),
-        field("site", FieldKind::Ref),
-        field("occurred_at", FieldKind::Time),
-        field("reported_by", FieldKind::Ref),
-        field("impact", LEVEL),
-        field("urgency", LEVEL),
-        field("status", FieldKind::Code(STATUSES)),
-        field("deleted", FieldKind::Bool),
-    ],
-};
-
-pub const SITES: Collection = Collection {
-    name: "sites",
-    fields: &[
-        field(
-            "name",
-            FieldKind::Text {
-                max: 120,
-                required: true,
-            },
-        ),
-        text("region", 120),
-        text("notes", 2_000),
-        field("deleted", FieldKind::Bool),
-    ],
-};
-
-pub const COLLECTIONS: &[Collection] = &[INCIDENTS, SITES];
-
-pub fn collection(name: &str) -> Option<&'static Collection> {
-    COLLECTIONS.iter().find(|c| c.name == name)
 }
 
 /// Why one change was refused. `code` is stable snake_case for programs;
@@ -183,6 +149,10 @@ pub enum ValidationError {
     Empty { field: String },
     #[error("{field} must be between {min} and {max}")]
     OutOfRange { field: String, min: i64, max: i64 },
+    #[error("{field} must have at most {max} items")]
+    TooMany { field: String, max: usize },
+    #[error("{field} must be at most {max} bytes of JSON")]
+    TooLarge { field: String, max: usize },
 }
 
 impl ValidationError {
@@ -195,6 +165,8 @@ impl ValidationError {
             Self::TooLong { .. } => "too_long",
             Self::Empty { .. } => "empty",
             Self::OutOfRange { .. } => "out_of_range",
+            Self::TooMany { .. } => "too_many",
+            Self::TooLarge { .. } => "too_large",
         }
     }
 }
@@ -215,82 +187,6 @@ pub fn validate(change: &Change) -> Result<(), ValidationError> {
     validate_value(field, &change.value)
 }
 
-/// Checks a value for one field; the app uses this for its forms too.
-pub fn validate_value(field: &Field, value: &Value) -> Result<(), ValidationError> {
-    let name = field.name.to_owned();
-    match field.kind {
-        FieldKind::Text { max, required } => {
-            let s = value.as_str().ok_or_else(|| ValidationError::BadValue {
-                field: name.clone(),
-                expected: "text",
-            })?;
-            if required && s.trim().is_empty() {
-                return Err(ValidationError::Empty { field: name });
-            }
-            if s.chars().count() > max {
-                return Err(ValidationError::TooLong { field: name, max });
-            }
-        }
-        FieldKind::Code(choices) => {
-            if !value.as_str().is_some_and(|s| choices.contains(&s)) {
-                return Err(ValidationError::NotAChoice {
-                    field: name,
-                    choices: format!("one of {}", choices.join(", ")),
-                });
-            }
-        }
-        FieldKind::Int { min, max } => match value.as_i64() {
-            Some(n) if (min..=max).contains(&n) => {}
-            Some(_) => {
-                return Err(ValidationError::OutOfRange {
-                    field: name,
-                    min,
-                    max,
-                });
-            }
-            None => {
-                return Err(ValidationError::BadValue {
-                    field: name,
-                    expected: "a whole number",
-                });
-            }
-        },
-        FieldKind::Bool => {
-            if !value.is_boolean() {
-                return Err(ValidationError::BadValue {
-                    field: name,
-                    expected: "true or false",
-                });
-            }
-        }
-        FieldKind::Ref => {
-            let ok = value.is_null()
-                || value
-                    .as_str()
-                    .is_some_and(|s| s.len() <= MAX_NAME_LEN && uuid::Uuid::parse_str(s).is_ok());
-            if !ok {
-                return Err(ValidationError::BadValue {
-                    field: name,
-                    expected: "the id of a record, or null",
-                });
-            }
-        }
-        FieldKind::Time => {
-            let ok = value.is_null()
-                || value
-                    .as_str()
-                    .is_some_and(|s| crate::time::parse_rfc3339_ms(s).is_some());
-            if !ok {
-                return Err(ValidationError::BadValue {
-                    field: name,
-                    expected: "an RFC 3339 time such as 2026-11-26T21:38:04.123Z, or null",
-                });
-            }
-        }
-    }
-    Ok(())
-}
-
 fn truncate(s: &str) -> String {
     s.chars().take(MAX_NAME_LEN).collect()
 }
@@ -299,18 +195,22 @@ fn truncate(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::Hlc;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     const ID: &str = "0193f3a2-6c1e-7cc0-8a55-2f6e2b1d9c01";
 
-    fn change(field: &str, value: Value) -> Change {
+    fn change_in(collection: &str, field: &str, value: Value) -> Change {
         Change {
-            collection: "incidents".into(),
+            collection: collection.into(),
             id: ID.into(),
             field: field.into(),
             value,
             hlc: Hlc::new(1, 0, "n").unwrap(),
         }
+    }
+
+    fn change(field: &str, value: Value) -> Change {
+        change_in("incidents", field, value)
     }
 
     #[test]
@@ -325,6 +225,16 @@ mod tests {
             ("site", json!(ID)),
             ("site", json!(null)),
             ("occurred_at", json!("2026-11-26T21:38:04.123Z")),
+            ("status_reason", json!("")),
+            ("assignee", json!(ID)),
+            ("problem_id", json!(null)),
+            ("tags", json!(["pump", "night shift"])),
+            ("review_status", json!("complete")),
+            ("recordable", json!(false)),
+            (
+                "location",
+                json!({"lat": -33.9, "lon": 18.4, "accuracy_m": 12.5}),
+            ),
         ] {
             assert_eq!(validate(&change(f, v.clone())), Ok(()), "{f} = {v}");
         }
@@ -341,6 +251,12 @@ mod tests {
             (change("deleted", json!("yes")), "bad_value"),
             (change("colour", json!("red")), "unknown_field"),
             (change("occurred_at", json!("yesterday")), "bad_value"),
+            (change("review_status", json!("done")), "bad_value"),
+            (change("recordable", json!(1)), "bad_value"),
+            (
+                change("location", json!({"lat": 91, "lon": 0})),
+                "bad_value",
+            ),
         ];
         for (c, code) in cases {
             let err = validate(&c).unwrap_err();
@@ -357,5 +273,65 @@ mod tests {
     fn messages_read_as_sentences() {
         let err = validate(&change("impact", json!(9))).unwrap_err();
         assert_eq!(err.to_string(), "impact must be between 1 and 3");
+        let err = validate(&change_in("events", "kind", json!("gossip"))).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("kind must be one of created, status"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_new_collections_accept_their_fields() {
+        let sha = "ab".repeat(32);
+        for (c, f, v) in [
+            ("events", "incident_id", json!(ID)),
+            ("events", "kind", json!("requestor_update")),
+            ("events", "body", json!("We are on our way.")),
+            (
+                "events",
+                "data",
+                json!({"from": "new", "to": "acknowledged", "reason": null}),
+            ),
+            ("events", "author", json!(ID)),
+            ("events", "at", json!("2026-11-26T21:38:04.123Z")),
+            ("actions", "title", json!("Replace the seal")),
+            ("actions", "status", json!("in_progress")),
+            ("actions", "due", json!("2026-12-01T09:00:00.000Z")),
+            ("attachments", "sha256", json!(sha)),
+            ("attachments", "size", json!(734_003)),
+            ("attachments", "mime", json!("image/jpeg")),
+            ("problems", "status", json!("known_error")),
+            ("problems", "workaround", json!("Use pump 2.")),
+        ] {
+            assert_eq!(
+                validate(&change_in(c, f, v.clone())),
+                Ok(()),
+                "{c}.{f} = {v}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_events_are_insert_only() {
+        let insert_only: Vec<_> = COLLECTIONS
+            .iter()
+            .filter(|c| c.is_insert_only())
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(insert_only, ["events"]);
+    }
+
+    #[test]
+    fn every_code_in_the_schema_has_words() {
+        for c in COLLECTIONS {
+            for f in c.fields {
+                if let FieldKind::Code(codes) = f.kind {
+                    for code in codes {
+                        assert_ne!(label(code), *code, "{}.{} code {code}", c.name, f.name);
+                    }
+                }
+            }
+        }
     }
 }
