@@ -4,7 +4,9 @@
 //! the same code runs natively (server, tests) and in the browser (wasm32).
 
 pub mod change;
+pub mod events;
 pub mod hlc;
+pub mod lifecycle;
 pub mod merge;
 pub mod priority;
 pub mod protocol;
@@ -12,9 +14,11 @@ pub mod schema;
 pub mod time;
 
 pub use change::{Change, FieldState};
+pub use events::{Event, EventKind, NewEvent};
 pub use hlc::{Clock, Hlc, HlcError};
+pub use lifecycle::{Action, Planned, Status, TransitionContext, TransitionError};
 pub use merge::{Applied, Record, Replica};
-pub use priority::Priority;
+pub use priority::{Levels, Priority};
 pub use schema::{Collection, FieldKind, ValidationError};
 
 /// A change stamped further ahead of the server's clock than this is refused

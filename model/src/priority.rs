@@ -59,6 +59,20 @@ impl fmt::Display for Priority {
     }
 }
 
+/// An incident's impact and urgency, each 1 (high) to 3 (low): what a
+/// priority-change event records as its `from` and `to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Levels {
+    pub impact: i64,
+    pub urgency: i64,
+}
+
+impl Levels {
+    pub fn priority(self) -> Option<Priority> {
+        Priority::from_impact_urgency(self.impact, self.urgency)
+    }
+}
+
 /// Words for impact and urgency levels.
 pub fn level_label(level: i64) -> &'static str {
     match level {
