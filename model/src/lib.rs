@@ -11,6 +11,7 @@ pub mod merge;
 pub mod priority;
 pub mod protocol;
 pub mod schema;
+pub mod sla;
 pub mod time;
 
 pub use change::{Change, FieldState};
