@@ -12,7 +12,7 @@ use axum::{extract::FromRequestParts, http::request::Parts};
 use outpost_model::protocol::User;
 use sha2::{Digest, Sha256};
 
-use crate::{AppState, clock::now_ms, error::AppError};
+use crate::{AppState, error::AppError};
 
 /// Tokens expire after 30 days without use; each use slides the expiry.
 pub const TOKEN_LIFETIME_MS: u64 = 30 * 24 * 60 * 60 * 1000;
@@ -76,7 +76,7 @@ impl FromRequestParts<AppState> for Auth {
             .filter(|t| !t.is_empty() && t.len() <= 256)
             .ok_or(AppError::Unauthorized)?;
         let hash = token_hash(token);
-        let now = now_ms();
+        let now = state.now_ms();
         let lookup = hash.clone();
         let session = state
             .run(move |store| store.session(&lookup, now, now.saturating_add(TOKEN_LIFETIME_MS)))

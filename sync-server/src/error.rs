@@ -193,6 +193,39 @@ impl From<StoreError> for AppError {
                 code: "duplicate_user",
                 message: format!("a user called {name:?} already exists"),
             },
+            StoreError::LastAdmin => Self::Conflict {
+                code: "last_admin",
+                message: "this is the last active admin; make someone else an admin first"
+                    .to_owned(),
+            },
+            StoreError::AlreadySetUp => Self::Conflict {
+                code: "already_set_up",
+                message: "this server already has an admin; sign in instead".to_owned(),
+            },
+            StoreError::BadSetupCode => bad_setup_code(),
+            other => Self::internal(other),
+        }
+    }
+}
+
+/// The answer to a wrong or used-up setup code.
+pub fn bad_setup_code() -> AppError {
+    AppError::Forbidden {
+        code: "bad_setup_code",
+        message: "that is not the setup code this server printed at its last start".to_owned(),
+    }
+}
+
+impl From<crate::Error> for AppError {
+    fn from(e: crate::Error) -> Self {
+        use crate::Error;
+        match e {
+            Error::Store(store) => store.into(),
+            Error::BadUserName => Self::invalid("bad_user_name", e.to_string()),
+            Error::EmptyPassword | Error::PasswordTooShort | Error::PasswordTooLong => {
+                Self::invalid("bad_password", e.to_string())
+            }
+            Error::NoSuchUser(_) => Self::not_found("not_found", "there is no such user"),
             other => Self::internal(other),
         }
     }

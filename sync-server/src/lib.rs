@@ -5,12 +5,15 @@
 //! tests (this crate's and the cross-crate ones) can run a real server:
 //! [`AppState::open`], [`app`] and [`serve`].
 
+mod accounts;
 mod auth;
 mod clock;
 mod error;
 mod headers;
 mod json;
 mod limiter;
+mod metrics;
+mod roles;
 mod routes;
 mod static_files;
 pub mod store;
@@ -18,7 +21,10 @@ pub mod store;
 use std::{
     future::Future,
     path::{Path, PathBuf},
-    sync::Arc,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
     time::Duration,
 };
 
@@ -27,7 +33,7 @@ use axum::{
     extract::DefaultBodyLimit,
     response::{IntoResponse, Response},
 };
-use outpost_model::protocol::{MAX_BODY_BYTES, Role, User};
+use outpost_model::protocol::MAX_BODY_BYTES;
 use tower::ServiceBuilder;
 use tower_http::{
     catch_panic::CatchPanicLayer,
@@ -46,6 +52,9 @@ pub const DB_FILE: &str = "outpost.db";
 pub const MAX_USER_NAME_LEN: usize = 64;
 /// Shortest password accepted.
 pub const MIN_PASSWORD_LEN: usize = 8;
+/// Longest password accepted: long passphrases are welcome (ASVS asks for at
+/// least 64), megabytes are not.
+pub const MAX_PASSWORD_LEN: usize = 1024;
 
 /// Why the server could not start or an account could not be created.
 #[derive(Debug, thiserror::Error)]
@@ -66,8 +75,14 @@ pub enum Error {
     EmptyPassword,
     #[error("the password must be at least {MIN_PASSWORD_LEN} characters long")]
     PasswordTooShort,
+    #[error("the password must be at most {MAX_PASSWORD_LEN} characters long")]
+    PasswordTooLong,
     #[error("could not hash the password: {0}")]
     Hash(String),
+    #[error("there is no user {0:?}")]
+    NoSuchUser(String),
+    #[error("{0} already exists; a backup never overwrites a file")]
+    BackupExists(PathBuf),
 }
 
 /// Everything a request handler needs; cheap to clone.
@@ -81,6 +96,10 @@ struct Inner {
     data_dir: PathBuf,
     static_dir: Option<PathBuf>,
     sign_ins: limiter::SignInLimiter,
+    metrics: metrics::Metrics,
+    /// Added to the wall clock where sessions are concerned; see
+    /// [`AppState::advance_clock`].
+    clock_ahead_ms: AtomicU64,
 }
 
 impl AppState {
@@ -103,45 +122,10 @@ impl AppState {
                 data_dir: data_dir.to_owned(),
                 static_dir,
                 sign_ins: limiter::SignInLimiter::default(),
+                metrics: metrics::Metrics::default(),
+                clock_ahead_ms: AtomicU64::new(0),
             }),
         })
-    }
-
-    /// Creates an account. Blocking: hashing the password takes a moment on
-    /// purpose.
-    pub fn create_user(&self, name: &str, role: Role, password: &str) -> Result<User, Error> {
-        if name.is_empty()
-            || name.chars().count() > MAX_USER_NAME_LEN
-            || name.trim() != name
-            || name.chars().any(char::is_control)
-        {
-            return Err(Error::BadUserName);
-        }
-        if password.is_empty() {
-            return Err(Error::EmptyPassword);
-        }
-        if password.chars().count() < MIN_PASSWORD_LEN {
-            return Err(Error::PasswordTooShort);
-        }
-        // Checked before the slow hash so a duplicate is refused at once; the
-        // unique index still decides if two processes race.
-        if self.inner.store.user_by_name(name)?.is_some() {
-            return Err(StoreError::DuplicateUser(name.to_owned()).into());
-        }
-        let hash = auth::hash_password(password).map_err(|e| Error::Hash(e.to_string()))?;
-        let user = User {
-            id: uuid::Uuid::now_v7().to_string(),
-            name: name.to_owned(),
-            role,
-        };
-        let created_at = outpost_model::time::format_rfc3339_ms(clock::now_ms());
-        self.inner.store.add_user(&user, &hash, &created_at)?;
-        Ok(user)
-    }
-
-    /// How many accounts exist.
-    pub fn user_count(&self) -> Result<u64, Error> {
-        Ok(self.inner.store.user_count()?)
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -152,8 +136,28 @@ impl AppState {
         &self.inner.sign_ins
     }
 
+    pub(crate) fn metrics(&self) -> &metrics::Metrics {
+        &self.inner.metrics
+    }
+
+    /// The time sessions are judged by: the wall clock, plus whatever
+    /// [`AppState::advance_clock`] added.
+    pub(crate) fn now_ms(&self) -> u64 {
+        clock::now_ms().saturating_add(self.inner.clock_ahead_ms.load(Ordering::Relaxed))
+    }
+
+    /// Moves this server's idea of "now" forward for sessions, so tests can
+    /// see a token expire without waiting 30 days. Nothing else uses it.
+    pub fn advance_clock(&self, ms: u64) {
+        self.inner.clock_ahead_ms.fetch_add(ms, Ordering::Relaxed);
+    }
+
     pub(crate) fn static_dir(&self) -> Option<&Path> {
         self.inner.static_dir.as_deref()
+    }
+
+    pub(crate) fn store(&self) -> &dyn Store {
+        self.inner.store.as_ref()
     }
 
     /// Runs blocking store work on tokio's blocking pool, off the async
@@ -187,6 +191,11 @@ pub fn app(state: AppState) -> Router {
     routes::router()
         .fallback(static_files::serve)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Inside the router, so it sees which route template matched.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .layer(middleware)
         .with_state(state)
 }
@@ -239,13 +248,16 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "listening on http://{addr}");
-    match state.user_count() {
-        Ok(0) => tracing::warn!(
-            "there are no accounts yet; create the first one with: outpost-server user add NAME --role admin --data {}",
+    match state.new_setup_code() {
+        Ok(Some(code)) => tracing::warn!(
+            setup_code = %code,
+            "there are no accounts yet: open the app and choose First-time setup with the code {code} \
+             (it works once, and only until this server restarts), or create the first admin with: \
+             outpost-server user add NAME --role admin --data {}",
             state.data_dir().display()
         ),
-        Ok(_) => {}
-        Err(e) => tracing::error!(error = %e, "could not count accounts"),
+        Ok(None) => {}
+        Err(e) => tracing::error!(error = %e, "could not make a setup code"),
     }
     // The peer address feeds the sign-in limiter.
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();

@@ -1,15 +1,16 @@
 //! The route table: the API of DESIGN §5 under `/api/v1`, `/healthz`, and JSON
 //! answers for unknown API paths and wrong methods.
 
-mod auth;
+pub(crate) mod auth;
 mod history;
+mod setup;
 mod sync;
 mod users;
 
 use axum::{
     Json, Router,
     http::Method,
-    routing::{any, get, post},
+    routing::{any, get, patch, post},
 };
 use serde_json::{Value, json};
 
@@ -21,7 +22,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/auth/login", post(auth::login))
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/sync", post(sync::sync))
-        .route("/api/v1/users", get(users::list))
+        .route("/metrics", get(crate::metrics::serve))
+        .route("/api/v1/setup", get(setup::status).post(setup::setup))
+        .route("/api/v1/users", get(users::list).post(users::create))
+        .route("/api/v1/users/{id}", patch(users::update))
         .route(
             "/api/v1/records/{collection}/{id}/history",
             get(history::history),

@@ -1,8 +1,10 @@
 //! `POST /api/v1/sync`: push a batch of changes, then pull what changed after
 //! the device's cursor (DESIGN §5).
 //!
-//! A batch is all or nothing: if one change is refused, none is stored, so a
-//! device can keep its outbox as it is and show why.
+//! An *invalid* change (unreadable, against the schema, stamped by another
+//! device) refuses the whole batch with 422, so a device can keep its outbox
+//! as it is and show why. A valid change the user may not make (see `roles`)
+//! is refused alone and named in `refused`; the rest of the batch is stored.
 
 use axum::{Json, extract::State};
 use outpost_model::{
@@ -22,7 +24,8 @@ use crate::{
     clock::now_ms,
     error::AppError,
     json::ApiJson,
-    store::{Origin, PushOutcome},
+    roles,
+    store::{Origin, PushOutcome, RecordFacts},
 };
 
 pub async fn sync(
@@ -38,6 +41,7 @@ pub async fn sync(
                 .to_owned(),
         });
     }
+    state.metrics().device_seen(&auth.device_id, now_ms());
     let after = parse_cursor(req.cursor.as_deref())?;
     let limit = req.limit.unwrap_or(DEFAULT_PULL_LIMIT);
     let changes = check_changes(&raw_changes, &req.device_id)?;
@@ -52,6 +56,7 @@ pub async fn sync(
         });
     }
 
+    let user = auth.user.clone();
     let origin = Origin {
         user_id: auth.user.id,
         device_id: req.device_id,
@@ -59,17 +64,37 @@ pub async fn sync(
     };
     // Push and pull in one trip to the blocking pool. The push commits before
     // the pull reads, so the answer includes this device's own winners.
-    let (outcome, mut pulled) = state
+    let (outcome, refused, mut pulled) = state
         .run(move |store| {
+            let permit =
+                move |change: &Change, facts: &RecordFacts| roles::may_write(&user, change, facts);
             let outcome = if changes.is_empty() {
                 PushOutcome::default()
             } else {
-                store.push(&changes, &origin)?
+                store.push(&changes, &origin, &permit)?
             };
+            let refused = outcome
+                .refused
+                .iter()
+                .filter_map(|(index, why)| {
+                    let c = changes.get(*index)?;
+                    Some(ChangeProblem {
+                        index: *index,
+                        collection: c.collection.clone(),
+                        id: c.id.clone(),
+                        field: c.field.clone(),
+                        code: roles::FORBIDDEN.to_owned(),
+                        message: why.clone(),
+                    })
+                })
+                .collect::<Vec<_>>();
             // One extra row tells whether there is more to pull.
-            Ok((outcome, store.pull(after.unwrap_or(0), limit + 1)?))
+            Ok((outcome, refused, store.pull(after.unwrap_or(0), limit + 1)?))
         })
         .await?;
+    state
+        .metrics()
+        .changes(outcome.accepted, outcome.ignored, refused.len() as u64);
     let more = pulled.len() > limit as usize;
     pulled.truncate(limit as usize);
     let cursor = pulled
@@ -80,6 +105,7 @@ pub async fn sync(
     tracing::debug!(
         accepted = outcome.accepted,
         ignored = outcome.ignored,
+        refused = refused.len(),
         pulled = pulled.len(),
         more,
         "synced"
@@ -91,6 +117,7 @@ pub async fn sync(
         changes: pulled.into_iter().map(|p| p.change).collect(),
         cursor,
         more,
+        refused,
     }))
 }
 

@@ -51,6 +51,18 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX fields_seq ON fields(seq);
     "#,
+    // 2: accounts can be disabled; the one-time setup code (its hash only).
+    r#"
+    ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+
+    CREATE TABLE setup_code (
+        only      INTEGER PRIMARY KEY CHECK (only = 1),
+        code_hash TEXT NOT NULL
+    );
+
+    -- Finding who created a record reads its first log entry.
+    CREATE INDEX changes_record ON changes(collection, record_id, seq);
+    "#,
 ];
 
 /// Brings the schema up to date inside one transaction, so a crash half-way

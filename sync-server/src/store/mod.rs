@@ -8,6 +8,8 @@
 
 mod migrations;
 pub mod sqlite;
+mod sqlite_accounts;
+mod sqlite_backup;
 
 use outpost_model::{
     Change,
@@ -21,6 +23,12 @@ pub use sqlite::SqliteStore;
 pub enum StoreError {
     #[error("a user called {0:?} already exists")]
     DuplicateUser(String),
+    #[error("that would leave no active admin")]
+    LastAdmin,
+    #[error("the first admin has already been created")]
+    AlreadySetUp,
+    #[error("the setup code is wrong or has been used")]
+    BadSetupCode,
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
     #[error("database error")]
@@ -54,12 +62,19 @@ pub struct Origin {
 }
 
 /// What a push did: `accepted` changes became current values; `ignored` ones
-/// were already in the log or lost to a newer value (they are still logged).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// were already in the log or lost to a newer value (they are still logged);
+/// `refused` are the indexes of changes the pusher may not make, each with
+/// the reason `permit` gave.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PushOutcome {
     pub accepted: u64,
     pub ignored: u64,
+    pub refused: Vec<(usize, String)>,
 }
+
+/// Decides whether a change may be made, given its record's facts; `Err`
+/// says why not, in a sentence for a person.
+pub type Permit = dyn Fn(&Change, &RecordFacts) -> Result<(), String> + Send + Sync;
 
 /// One current field value and the log sequence number that set it; the
 /// sequence number is the pull cursor.
@@ -69,13 +84,42 @@ pub struct Pulled {
     pub change: Change,
 }
 
+/// What an admin changes about an account; `None` leaves it as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserUpdate {
+    pub role: Option<Role>,
+    pub disabled: Option<bool>,
+    pub password_hash: Option<String>,
+}
+
 pub trait Store: Send + Sync + 'static {
     fn user_count(&self) -> StoreResult<u64>;
     /// Adds a user; names are unique regardless of letter case.
     fn add_user(&self, user: &User, password_hash: &str, created_at: &str) -> StoreResult<()>;
     /// Looks a user up by name, ignoring letter case.
     fn user_by_name(&self, name: &str) -> StoreResult<Option<StoredUser>>;
+    fn user_by_id(&self, id: &str) -> StoreResult<Option<User>>;
     fn users(&self) -> StoreResult<Vec<User>>;
+    /// Changes an account in one transaction; `None` when there is no such
+    /// user. Refuses ([`StoreError::LastAdmin`]) to leave no enabled admin.
+    /// Disabling an account or setting its password removes its tokens.
+    fn update_user(&self, id: &str, update: &UserUpdate) -> StoreResult<Option<User>>;
+
+    /// Keeps the hash of a new one-time setup code, replacing any earlier one.
+    fn set_setup_code(&self, code_hash: &str) -> StoreResult<()>;
+    /// Whether `code_hash` is the current setup code's hash.
+    fn setup_code_matches(&self, code_hash: &str) -> StoreResult<bool>;
+    /// Creates the first admin with the setup code, in one transaction: fails
+    /// with [`StoreError::AlreadySetUp`] once any account exists, and with
+    /// [`StoreError::BadSetupCode`] unless the code matches; the code is used
+    /// up either way it succeeds.
+    fn finish_setup(
+        &self,
+        code_hash: &str,
+        admin: &User,
+        password_hash: &str,
+        created_at: &str,
+    ) -> StoreResult<()>;
 
     /// Keeps a token's hash (never the token) bound to a user and a device.
     fn add_token(
@@ -98,12 +142,36 @@ pub trait Store: Send + Sync + 'static {
 
     /// Logs every change and applies the winners, all in one durable
     /// transaction: when this returns `Ok`, the changes survive a crash.
-    fn push(&self, changes: &[Change], origin: &Origin) -> StoreResult<PushOutcome>;
+    ///
+    /// A change already in the log is ignored. Any other change is first put
+    /// to `permit` with the facts of its record as they were before this push
+    /// (read inside the transaction, so no other push can slip in between);
+    /// a change it refuses is neither logged nor applied, and its index is
+    /// listed in [`PushOutcome::refused`].
+    fn push(
+        &self,
+        changes: &[Change],
+        origin: &Origin,
+        permit: &Permit,
+    ) -> StoreResult<PushOutcome>;
     /// Current values set after log sequence `after`, oldest first, at most
     /// `limit` of them.
     fn pull(&self, after: u64, limit: u32) -> StoreResult<Vec<Pulled>>;
     /// Every change ever received for one record, in clock order.
     fn history(&self, collection: &str, id: &str) -> StoreResult<Vec<HistoryEntry>>;
+    /// The database's size on disk, in bytes.
+    fn size_bytes(&self) -> StoreResult<u64>;
+    /// A consistent copy of the live database, written to `to`.
+    fn backup_to(&self, to: &std::path::Path) -> StoreResult<()>;
+}
+
+/// Facts about one record as stored, for the role rules: whether it exists,
+/// who sent its first change, and its current `reported_by`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordFacts {
+    pub exists: bool,
+    pub created_by: Option<String>,
+    pub reported_by: Option<String>,
 }
 
 /// Roles are stored as their wire names.

@@ -7,6 +7,7 @@
 //! more care here: its sequences are handed out before commit.)
 
 use std::{
+    collections::{HashMap, hash_map::Entry},
     path::Path,
     sync::{Mutex, MutexGuard},
     time::Duration,
@@ -16,16 +17,13 @@ use outpost_model::{
     Change, FieldState, Hlc,
     protocol::{HistoryEntry, User},
 };
-use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    Origin, Pulled, PushOutcome, Session, Store, StoreError, StoreResult, StoredUser, migrations,
-    role_from_db,
+    Origin, Permit, Pulled, PushOutcome, RecordFacts, Session, Store, StoreError, StoreResult,
+    StoredUser, UserUpdate, migrations,
+    sqlite_accounts::{self as accounts, to_i64, to_u64},
 };
-
-/// The session expiry moves forward at most once a day, so signed-in reads do
-/// not each turn into a write.
-const SLIDE_STEP_MS: u64 = 24 * 60 * 60 * 1000;
 
 pub struct SqliteStore {
     writer: Mutex<Connection>,
@@ -80,14 +78,6 @@ fn connect(path: &Path) -> StoreResult<Connection> {
     Ok(conn)
 }
 
-fn to_i64(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-fn to_u64(n: i64) -> u64 {
-    u64::try_from(n).unwrap_or(0)
-}
-
 fn parse_hlc(s: &str) -> StoreResult<Hlc> {
     s.parse()
         .map_err(|e| StoreError::Corrupt(format!("clock stamp {s:?}: {e}")))
@@ -97,85 +87,53 @@ fn parse_value(s: &str) -> StoreResult<serde_json::Value> {
     serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("stored value: {e}")))
 }
 
-fn user_from_row(id: String, name: String, role: &str) -> StoreResult<User> {
-    Ok(User {
-        id,
-        name,
-        role: role_from_db(role)?,
-    })
-}
-
 impl Store for SqliteStore {
     fn user_count(&self) -> StoreResult<u64> {
-        let n: i64 = self
-            .reader()
-            .query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))?;
-        Ok(to_u64(n))
+        accounts::user_count(&self.reader())
     }
 
     fn add_user(&self, user: &User, password_hash: &str, created_at: &str) -> StoreResult<()> {
-        let result = self.writer().execute(
-            "INSERT INTO users (id, name, role, password_hash, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                user.id,
-                user.name,
-                user.role.as_str(),
-                password_hash,
-                created_at
-            ],
-        );
-        match result {
-            Ok(_) => Ok(()),
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == ErrorCode::ConstraintViolation =>
-            {
-                Err(StoreError::DuplicateUser(user.name.clone()))
-            }
-            Err(e) => Err(e.into()),
-        }
+        accounts::add_user(&self.writer(), user, password_hash, created_at)
     }
 
     fn user_by_name(&self, name: &str) -> StoreResult<Option<StoredUser>> {
-        let row = self
-            .reader()
-            .query_row(
-                "SELECT id, name, role, password_hash FROM users WHERE name = ?1",
-                params![name],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                    ))
-                },
-            )
-            .optional()?;
-        row.map(|(id, name, role, password_hash)| {
-            Ok(StoredUser {
-                user: user_from_row(id, name, &role)?,
-                password_hash,
-            })
-        })
-        .transpose()
+        accounts::user_by_name(&self.reader(), name)
+    }
+
+    fn user_by_id(&self, id: &str) -> StoreResult<Option<User>> {
+        accounts::user_by_id(&self.reader(), id)
     }
 
     fn users(&self) -> StoreResult<Vec<User>> {
-        let conn = self.reader();
-        let mut stmt = conn.prepare_cached("SELECT id, name, role FROM users ORDER BY name")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (id, name, role) = row?;
-            user_from_row(id, name, &role)
-        })
-        .collect()
+        accounts::users(&self.reader())
+    }
+
+    fn update_user(&self, id: &str, update: &UserUpdate) -> StoreResult<Option<User>> {
+        accounts::update_user(&mut self.writer(), id, update)
+    }
+
+    fn set_setup_code(&self, code_hash: &str) -> StoreResult<()> {
+        accounts::set_setup_code(&self.writer(), code_hash)
+    }
+
+    fn setup_code_matches(&self, code_hash: &str) -> StoreResult<bool> {
+        accounts::setup_code_matches(&self.reader(), code_hash)
+    }
+
+    fn finish_setup(
+        &self,
+        code_hash: &str,
+        admin: &User,
+        password_hash: &str,
+        created_at: &str,
+    ) -> StoreResult<()> {
+        accounts::finish_setup(
+            &mut self.writer(),
+            code_hash,
+            admin,
+            password_hash,
+            created_at,
+        )
     }
 
     fn add_token(
@@ -185,19 +143,13 @@ impl Store for SqliteStore {
         device_id: &str,
         expires_at_ms: u64,
     ) -> StoreResult<()> {
-        let conn = self.writer();
-        // Expired tokens are useless; clearing them here keeps the table small
-        // without a background job.
-        conn.execute(
-            "DELETE FROM tokens WHERE expires_at_ms < ?1",
-            params![to_i64(expires_at_ms.saturating_sub(60 * SLIDE_STEP_MS))],
-        )?;
-        conn.execute(
-            "INSERT INTO tokens (token_hash, user_id, device_id, expires_at_ms)
-             VALUES (?1, ?2, ?3, ?4)",
-            params![token_hash, user_id, device_id, to_i64(expires_at_ms)],
-        )?;
-        Ok(())
+        accounts::add_token(
+            &self.writer(),
+            token_hash,
+            user_id,
+            device_id,
+            expires_at_ms,
+        )
     }
 
     fn session(
@@ -206,43 +158,17 @@ impl Store for SqliteStore {
         now_ms: u64,
         extend_to_ms: u64,
     ) -> StoreResult<Option<Session>> {
-        let row = self
-            .reader()
-            .query_row(
-                "SELECT u.id, u.name, u.role, t.device_id, t.expires_at_ms
-                 FROM tokens t JOIN users u ON u.id = t.user_id
-                 WHERE t.token_hash = ?1",
-                params![token_hash],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, i64>(4)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((id, name, role, device_id, expires_at)) = row else {
+        let found = accounts::session(&self.reader(), token_hash, now_ms, extend_to_ms)?;
+        let Some((session, slide)) = found else {
             return Ok(None);
         };
-        let mut expires_at_ms = to_u64(expires_at);
-        if expires_at_ms <= now_ms {
-            return Ok(None);
-        }
-        if expires_at_ms.saturating_add(SLIDE_STEP_MS) < extend_to_ms {
+        if slide {
             self.writer().execute(
                 "UPDATE tokens SET expires_at_ms = ?2 WHERE token_hash = ?1",
-                params![token_hash, to_i64(extend_to_ms)],
+                params![token_hash, to_i64(session.expires_at_ms)],
             )?;
-            expires_at_ms = extend_to_ms;
         }
-        Ok(Some(Session {
-            user: user_from_row(id, name, &role)?,
-            device_id,
-            expires_at_ms,
-        }))
+        Ok(Some(session))
     }
 
     fn remove_token(&self, token_hash: &str) -> StoreResult<()> {
@@ -253,13 +179,25 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn push(&self, changes: &[Change], origin: &Origin) -> StoreResult<PushOutcome> {
+    fn push(
+        &self,
+        changes: &[Change],
+        origin: &Origin,
+        permit: &Permit,
+    ) -> StoreResult<PushOutcome> {
         let mut conn = self.writer();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut outcome = PushOutcome::default();
         {
             // A change already in the log (same record, field and stamp) is a
             // re-sent duplicate: nothing to log, nothing to apply.
+            let mut known = tx.prepare_cached(
+                "SELECT 1 FROM changes
+                 WHERE collection = ?1 AND record_id = ?2 AND field = ?3 AND hlc = ?4",
+            )?;
+            // Facts as they were before this push: every change of a record
+            // created in this batch counts as part of its creation.
+            let mut facts: HashMap<(&str, &str), RecordFacts> = HashMap::new();
             let mut log = tx.prepare_cached(
                 "INSERT INTO changes
                    (collection, record_id, field, value, hlc, user_id, device_id, received_at)
@@ -276,9 +214,31 @@ impl Store for SqliteStore {
                  ON CONFLICT (collection, record_id, field) DO UPDATE
                  SET value = excluded.value, hlc = excluded.hlc, seq = excluded.seq",
             )?;
-            for change in changes {
+            for (index, change) in changes.iter().enumerate() {
                 let value = change.value.to_string();
                 let hlc = change.hlc.to_string();
+                let duplicate = known
+                    .query_row(
+                        params![change.collection, change.id, change.field, hlc],
+                        |_| Ok(()),
+                    )
+                    .optional()?
+                    .is_some();
+                if duplicate {
+                    outcome.ignored += 1;
+                    continue;
+                }
+                let key = (change.collection.as_str(), change.id.as_str());
+                let verdict = match facts.entry(key) {
+                    Entry::Occupied(known) => permit(change, known.get()),
+                    Entry::Vacant(slot) => {
+                        permit(change, slot.insert(record_facts(&tx, key.0, key.1)?))
+                    }
+                };
+                if let Err(why) = verdict {
+                    outcome.refused.push((index, why));
+                    continue;
+                }
                 let logged = log.execute(params![
                     change.collection,
                     change.id,
@@ -398,4 +358,42 @@ impl Store for SqliteStore {
         })
         .collect()
     }
+
+    fn size_bytes(&self) -> StoreResult<u64> {
+        let conn = self.reader();
+        let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        let size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        Ok(to_u64(pages.saturating_mul(size)))
+    }
+
+    fn backup_to(&self, to: &Path) -> StoreResult<()> {
+        super::sqlite_backup::backup(&self.reader(), to)
+    }
+}
+
+/// Whether a record exists, who sent its first change and who reported it.
+fn record_facts(conn: &Connection, collection: &str, id: &str) -> StoreResult<RecordFacts> {
+    let created_by: Option<String> = conn
+        .query_row(
+            "SELECT user_id FROM changes WHERE collection = ?1 AND record_id = ?2
+             ORDER BY seq LIMIT 1",
+            params![collection, id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let reported_by: Option<String> = conn
+        .query_row(
+            "SELECT value FROM fields
+             WHERE collection = ?1 AND record_id = ?2 AND field = ?3",
+            params![collection, id, "reported_by"],
+            |r| r.get::<_, String>(0),
+        )
+        .optional()?
+        .and_then(|v| serde_json::from_str::<serde_json::Value>(&v).ok())
+        .and_then(|v| v.as_str().map(str::to_owned));
+    Ok(RecordFacts {
+        exists: created_by.is_some(),
+        created_by,
+        reported_by,
+    })
 }

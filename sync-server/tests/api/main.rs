@@ -1,11 +1,14 @@
 //! HTTP tests of the sync server: a real server on a random loopback port with
 //! a temporary database, driven over the network as a tablet would.
 
+mod accounts;
 mod auth;
 mod durability;
 mod errors;
 mod headers;
 mod history;
+mod roles;
+mod setup;
 mod static_files;
 mod support;
 mod sync;

@@ -36,6 +36,11 @@ impl TestServer {
         Self::start_with_static(None)
     }
 
+    /// A server with no accounts at all, as on its first start.
+    pub fn start_empty() -> Self {
+        Self::start_with(None, false)
+    }
+
     /// A server that also serves `files` (name, contents) as the app.
     pub fn start_serving(files: &[(&str, &[u8])]) -> Self {
         let dir = tempfile::tempdir().expect("static directory");
@@ -46,15 +51,21 @@ impl TestServer {
     }
 
     fn start_with_static(static_dir: Option<TempDir>) -> Self {
+        Self::start_with(static_dir, true)
+    }
+
+    fn start_with(static_dir: Option<TempDir>, with_admin: bool) -> Self {
         let data = tempfile::tempdir().expect("temporary data directory");
         let state = AppState::open(
             data.path(),
             static_dir.as_ref().map(|d| d.path().to_owned()),
         )
         .expect("open the store");
-        state
-            .create_user(USER, Role::Admin, PASSWORD)
-            .expect("create the first user");
+        if with_admin {
+            state
+                .create_user(USER, Role::Admin, PASSWORD)
+                .expect("create the first user");
+        }
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -112,6 +123,45 @@ impl TestServer {
             .expect("sync request");
         let status = response.status();
         (status, response.json().expect("sync answer is JSON"))
+    }
+
+    /// Creates an account and signs it in on `device`; its token and id.
+    pub fn user_token(&self, name: &str, role: Role, device: &str) -> (String, String) {
+        let user = self
+            .state
+            .create_user(name, role, PASSWORD)
+            .expect("create a user");
+        let response = self.login(name, PASSWORD, device);
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().expect("login body");
+        (body["token"].as_str().expect("token").to_owned(), user.id)
+    }
+
+    /// Any request with an optional bearer token and JSON body; the status
+    /// and the JSON answer (`null` for an empty body).
+    pub fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().expect("request");
+        let status = response.status();
+        let text = response.text().expect("body");
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+        };
+        (status, value)
     }
 
     pub fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {

@@ -1,0 +1,261 @@
+//! The account half of the SQLite store: users, tokens and the one-time
+//! setup code. Plain functions over a connection; `sqlite.rs` decides which
+//! connection (reader or writer) each one gets.
+
+use outpost_model::protocol::{Role, User};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
+
+use super::{Session, StoreError, StoreResult, StoredUser, UserUpdate, role_from_db};
+
+/// The session expiry moves forward at most once a day, so signed-in reads do
+/// not each turn into a write.
+pub const SLIDE_STEP_MS: u64 = 24 * 60 * 60 * 1000;
+
+pub fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+pub fn to_u64(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+const USER_COLUMNS: &str = "id, name, role, disabled, password_hash";
+
+fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, bool, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+}
+
+fn stored_user(row: (String, String, String, bool, String)) -> StoreResult<StoredUser> {
+    let (id, name, role, disabled, password_hash) = row;
+    Ok(StoredUser {
+        user: User {
+            id,
+            name,
+            role: role_from_db(&role)?,
+            disabled,
+        },
+        password_hash,
+    })
+}
+
+pub fn user_count(conn: &Connection) -> StoreResult<u64> {
+    let n: i64 = conn.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))?;
+    Ok(to_u64(n))
+}
+
+pub fn add_user(
+    conn: &Connection,
+    user: &User,
+    password_hash: &str,
+    created_at: &str,
+) -> StoreResult<()> {
+    let result = conn.execute(
+        "INSERT INTO users (id, name, role, password_hash, created_at, disabled)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            user.id,
+            user.name,
+            user.role.as_str(),
+            password_hash,
+            created_at,
+            user.disabled
+        ],
+    );
+    match result {
+        Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == ErrorCode::ConstraintViolation => {
+            Err(StoreError::DuplicateUser(user.name.clone()))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn user_by_name(conn: &Connection, name: &str) -> StoreResult<Option<StoredUser>> {
+    conn.query_row(
+        &format!("SELECT {USER_COLUMNS} FROM users WHERE name = ?1"),
+        params![name],
+        user_row,
+    )
+    .optional()?
+    .map(stored_user)
+    .transpose()
+}
+
+pub fn user_by_id(conn: &Connection, id: &str) -> StoreResult<Option<User>> {
+    conn.query_row(
+        &format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"),
+        params![id],
+        user_row,
+    )
+    .optional()?
+    .map(|row| stored_user(row).map(|s| s.user))
+    .transpose()
+}
+
+pub fn users(conn: &Connection) -> StoreResult<Vec<User>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY name"))?;
+    let rows = stmt.query_map([], user_row)?;
+    rows.map(|row| stored_user(row?).map(|s| s.user)).collect()
+}
+
+pub fn update_user(
+    conn: &mut Connection,
+    id: &str,
+    update: &UserUpdate,
+) -> StoreResult<Option<User>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let Some(before) = user_by_id(&tx, id)? else {
+        return Ok(None);
+    };
+    if let Some(role) = update.role {
+        tx.execute(
+            "UPDATE users SET role = ?2 WHERE id = ?1",
+            params![id, role.as_str()],
+        )?;
+    }
+    if let Some(disabled) = update.disabled {
+        tx.execute(
+            "UPDATE users SET disabled = ?2 WHERE id = ?1",
+            params![id, disabled],
+        )?;
+    }
+    if let Some(hash) = &update.password_hash {
+        tx.execute(
+            "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+            params![id, hash],
+        )?;
+    }
+    // Counted inside the transaction, so two admins demoting each other at
+    // once cannot both succeed.
+    let admins: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM users WHERE role = ?1 AND disabled = 0",
+        params![Role::Admin.as_str()],
+        |r| r.get(0),
+    )?;
+    if before.role == Role::Admin && !before.disabled && admins == 0 {
+        return Err(StoreError::LastAdmin);
+    }
+    if update.disabled == Some(true) || update.password_hash.is_some() {
+        tx.execute("DELETE FROM tokens WHERE user_id = ?1", params![id])?;
+    }
+    let after = user_by_id(&tx, id)?;
+    tx.commit()?;
+    Ok(after)
+}
+
+pub fn add_token(
+    conn: &Connection,
+    token_hash: &str,
+    user_id: &str,
+    device_id: &str,
+    expires_at_ms: u64,
+) -> StoreResult<()> {
+    // Expired tokens are useless; clearing them here keeps the table small
+    // without a background job.
+    conn.execute(
+        "DELETE FROM tokens WHERE expires_at_ms < ?1",
+        params![to_i64(expires_at_ms.saturating_sub(60 * SLIDE_STEP_MS))],
+    )?;
+    conn.execute(
+        "INSERT INTO tokens (token_hash, user_id, device_id, expires_at_ms)
+         VALUES (?1, ?2, ?3, ?4)",
+        params![token_hash, user_id, device_id, to_i64(expires_at_ms)],
+    )?;
+    Ok(())
+}
+
+/// The session of an unexpired token of an enabled account, and whether its
+/// expiry should slide forward (done by the caller on the writer).
+pub fn session(
+    conn: &Connection,
+    token_hash: &str,
+    now_ms: u64,
+    extend_to_ms: u64,
+) -> StoreResult<Option<(Session, bool)>> {
+    let row = conn
+        .query_row(
+            "SELECT u.id, u.name, u.role, t.device_id, t.expires_at_ms
+             FROM tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = ?1 AND u.disabled = 0",
+            params![token_hash],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((id, name, role, device_id, expires_at)) = row else {
+        return Ok(None);
+    };
+    let mut expires_at_ms = to_u64(expires_at);
+    if expires_at_ms <= now_ms {
+        return Ok(None);
+    }
+    let slide = expires_at_ms.saturating_add(SLIDE_STEP_MS) < extend_to_ms;
+    if slide {
+        expires_at_ms = extend_to_ms;
+    }
+    let user = User {
+        id,
+        name,
+        role: role_from_db(&role)?,
+        disabled: false,
+    };
+    Ok(Some((
+        Session {
+            user,
+            device_id,
+            expires_at_ms,
+        },
+        slide,
+    )))
+}
+
+pub fn set_setup_code(conn: &Connection, code_hash: &str) -> StoreResult<()> {
+    conn.execute(
+        "INSERT INTO setup_code (only, code_hash) VALUES (1, ?1)
+         ON CONFLICT (only) DO UPDATE SET code_hash = excluded.code_hash",
+        params![code_hash],
+    )?;
+    Ok(())
+}
+
+pub fn setup_code_matches(conn: &Connection, code_hash: &str) -> StoreResult<bool> {
+    let found: Option<i64> = conn
+        .query_row(
+            "SELECT 1 FROM setup_code WHERE code_hash = ?1",
+            params![code_hash],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(found.is_some())
+}
+
+pub fn finish_setup(
+    conn: &mut Connection,
+    code_hash: &str,
+    admin: &User,
+    password_hash: &str,
+    created_at: &str,
+) -> StoreResult<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if user_count(&tx)? > 0 {
+        return Err(StoreError::AlreadySetUp);
+    }
+    let used = tx.execute(
+        "DELETE FROM setup_code WHERE code_hash = ?1",
+        params![code_hash],
+    )?;
+    if used == 0 {
+        return Err(StoreError::BadSetupCode);
+    }
+    add_user(&tx, admin, password_hash, created_at)?;
+    tx.commit()?;
+    Ok(())
+}
