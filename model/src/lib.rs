@@ -9,6 +9,7 @@ pub mod hlc;
 pub mod lifecycle;
 pub mod merge;
 pub mod priority;
+pub mod problems;
 pub mod protocol;
 pub mod schema;
 pub mod sla;
