@@ -258,7 +258,9 @@ fn resolution(
         (since, status) = (at, to);
     }
     if counts(status) {
-        used += now - since;
+        // Saturating: a tablet may ask about a time before the incident's own
+        // creation stamp when clocks disagree.
+        used += now.saturating_sub(since);
     }
     let allowed = targets(priority_at(now)).resolution_ms;
     match (status, allowed.checked_sub(used)) {
@@ -277,7 +279,7 @@ fn resolution(
             by_ms: used - allowed,
         },
         (Status::OnHold, Some(remaining_ms)) => SlaState::Paused { remaining_ms },
-        (_, Some(remaining)) => running(now + remaining, now),
+        (_, Some(remaining)) => running(now.max(created) + remaining, now),
     }
 }
 

@@ -336,6 +336,14 @@ fn events_after_the_time_asked_are_not_seen() {
 }
 
 #[test]
+fn asking_before_creation_shows_the_whole_target() {
+    // A tablet whose clock lags asks at 07:59 about an incident logged at 08:00.
+    let r = report(P2, &[created(C)], "11-02 07:59");
+    assert_eq!(r.response, pending("11-02 09:00", H + MIN));
+    assert_eq!(r.resolution, pending("11-03 08:00", 24 * H + MIN));
+}
+
+#[test]
 fn any_missed_target_flags_the_incident() {
     let events = [created(C), status("11-02 09:30", New, Acknowledged)];
     // P2's response was met 30 min late; everything else is on time.
