@@ -4,12 +4,12 @@
 use std::{
     io::{BufRead, IsTerminal, Write},
     net::SocketAddr,
-    path::PathBuf,
+    path::{Path, PathBuf},
 };
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
-use outpost_model::protocol::Role;
+use outpost_model::protocol::{Role, User, UserPatch};
 use outpost_sync_server::{AppState, serve};
 
 #[derive(Parser)]
@@ -40,6 +40,15 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Write a consistent copy of the database while the server runs.
+    Backup {
+        /// Directory holding the database.
+        #[arg(long, default_value = "./data")]
+        data: PathBuf,
+        /// File to write; it must not exist yet.
+        #[arg(long)]
+        to: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -50,6 +59,38 @@ enum UserCommand {
         #[arg(long, value_enum)]
         role: RoleArg,
         /// Directory holding the database.
+        #[arg(long, default_value = "./data")]
+        data: PathBuf,
+    },
+    /// List every account.
+    List {
+        #[arg(long, default_value = "./data")]
+        data: PathBuf,
+    },
+    /// Stop an account from signing in, and sign it out everywhere.
+    Disable {
+        name: String,
+        #[arg(long, default_value = "./data")]
+        data: PathBuf,
+    },
+    /// Let a disabled account sign in again.
+    Enable {
+        name: String,
+        #[arg(long, default_value = "./data")]
+        data: PathBuf,
+    },
+    /// Change an account's role.
+    SetRole {
+        name: String,
+        #[arg(value_enum)]
+        role: RoleArg,
+        #[arg(long, default_value = "./data")]
+        data: PathBuf,
+    },
+    /// Set a new password, read as one line from standard input; signs the
+    /// account out everywhere.
+    ResetPassword {
+        name: String,
         #[arg(long, default_value = "./data")]
         data: PathBuf,
     },
@@ -101,11 +142,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let runtime = tokio::runtime::Runtime::new().context("cannot start the runtime")?;
             runtime.block_on(run_server(addr, data, static_dir))
         }
-        Command::User {
-            command: UserCommand::Add { name, role, data },
-        } => {
+        Command::User { command } => {
             init_logging(LogFormat::Text);
-            add_user(&name, role, data)
+            user_command(command)
+        }
+        Command::Backup { data, to } => {
+            init_logging(LogFormat::Text);
+            let state = open(&data)?;
+            state
+                .backup_to(&to)
+                .with_context(|| format!("cannot back up to {}", to.display()))?;
+            println!("backed up {} to {}", data.display(), to.display());
+            Ok(())
         }
     }
 }
@@ -125,10 +173,90 @@ async fn run_server(
     Ok(())
 }
 
-fn add_user(name: &str, role: RoleArg, data: PathBuf) -> anyhow::Result<()> {
-    let role = Role::from(role);
-    let state = AppState::open(&data, None)
-        .with_context(|| format!("cannot open the data directory {}", data.display()))?;
+fn open(data: &Path) -> anyhow::Result<AppState> {
+    AppState::open(data, None)
+        .with_context(|| format!("cannot open the data directory {}", data.display()))
+}
+
+fn user_command(command: UserCommand) -> anyhow::Result<()> {
+    let patch = |state: &AppState, name: &str, patch: UserPatch| -> anyhow::Result<()> {
+        let user = state.find_user(name)?;
+        let user = state.update_user(&user.id, patch)?;
+        println!("{}", describe(&user));
+        Ok(())
+    };
+    match command {
+        UserCommand::Add { name, role, data } => {
+            let role = Role::from(role);
+            let state = open(&data)?;
+            let password = read_password(&name, || {
+                format!(
+                    "echo 'a long password' | outpost-server user add {name} --role {} --data {}",
+                    role.as_str(),
+                    data.display()
+                )
+            })?;
+            let user = state.create_user(&name, role, &password)?;
+            println!("created {}", describe(&user));
+            Ok(())
+        }
+        UserCommand::List { data } => {
+            for user in open(&data)?.users()? {
+                println!("{}", describe(&user));
+            }
+            Ok(())
+        }
+        UserCommand::Disable { name, data } => {
+            let disabled = UserPatch {
+                disabled: Some(true),
+                ..UserPatch::default()
+            };
+            patch(&open(&data)?, &name, disabled)
+        }
+        UserCommand::Enable { name, data } => {
+            let enabled = UserPatch {
+                disabled: Some(false),
+                ..UserPatch::default()
+            };
+            patch(&open(&data)?, &name, enabled)
+        }
+        UserCommand::SetRole { name, role, data } => {
+            let role = UserPatch {
+                role: Some(role.into()),
+                ..UserPatch::default()
+            };
+            patch(&open(&data)?, &name, role)
+        }
+        UserCommand::ResetPassword { name, data } => {
+            let state = open(&data)?;
+            let password = read_password(&name, || {
+                format!(
+                    "echo 'a long password' | outpost-server user reset-password {name} --data {}",
+                    data.display()
+                )
+            })?;
+            let reset = UserPatch {
+                password: Some(password),
+                ..UserPatch::default()
+            };
+            patch(&state, &name, reset)
+        }
+    }
+}
+
+/// `admin alice (id …)`, with `disabled` when it is.
+fn describe(user: &User) -> String {
+    format!(
+        "{} {} (id {}){}",
+        user.role.as_str(),
+        user.name,
+        user.id,
+        if user.disabled { " disabled" } else { "" }
+    )
+}
+
+/// One line from standard input; `example` shows how to pipe one in.
+fn read_password(name: &str, example: impl Fn() -> String) -> anyhow::Result<String> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         // Typed passwords are visible; piping one in avoids that.
@@ -144,20 +272,11 @@ fn add_user(name: &str, role: RoleArg, data: PathBuf) -> anyhow::Result<()> {
     let password = password.strip_suffix('\r').unwrap_or(password);
     if password.is_empty() {
         bail!(
-            "no password given: pipe one line to standard input, for example: \
-             echo 'a long password' | outpost-server user add {name} --role {} --data {}",
-            role.as_str(),
-            data.display()
+            "no password given: pipe one line to standard input, for example: {}",
+            example()
         );
     }
-    let user = state.create_user(name, role, password)?;
-    println!(
-        "created {} {} (id {})",
-        user.role.as_str(),
-        user.name,
-        user.id
-    );
-    Ok(())
+    Ok(password.to_owned())
 }
 
 fn init_logging(format: LogFormat) {

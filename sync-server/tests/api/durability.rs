@@ -16,10 +16,10 @@ use crate::support::{
     DEVICE, PASSWORD, USER, change, has_database, hlc, now_ms, record_id, wait_until_healthy,
 };
 
-const BIN: &str = env!("CARGO_BIN_EXE_outpost-server");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_outpost-server");
 
 /// `outpost-server user add …` with `password` on standard input.
-fn user_add(data: &Path, name: &str, password: &str) -> std::process::Output {
+pub(crate) fn user_add(data: &Path, name: &str, password: &str) -> std::process::Output {
     let mut child = Command::new(BIN)
         .args(["user", "add", name, "--role", "admin", "--data"])
         .arg(data)
@@ -38,13 +38,15 @@ fn user_add(data: &Path, name: &str, password: &str) -> std::process::Output {
 }
 
 /// A running `outpost-server serve`, killed with SIGKILL when dropped.
-struct Running {
-    child: Child,
-    base: String,
+pub(crate) struct Running {
+    pub(crate) child: Child,
+    pub(crate) base: String,
+    /// Log lines after the one with the address, as they come.
+    pub(crate) log: mpsc::Receiver<String>,
 }
 
 impl Running {
-    fn start(data: &Path) -> Self {
+    pub(crate) fn start(data: &Path) -> Self {
         let mut child = Command::new(BIN)
             .args(["serve", "--addr", "127.0.0.1:0", "--data"])
             .arg(data)
@@ -55,6 +57,7 @@ impl Running {
             .expect("start outpost-server serve");
         let stderr = child.stderr.take().expect("stderr");
         let (found, address) = mpsc::channel();
+        let (lines, log) = mpsc::channel();
         // Reads the log for the bound address, then keeps draining it so the
         // server never blocks on a full pipe.
         std::thread::spawn(move || {
@@ -62,6 +65,8 @@ impl Running {
                 if let Some(rest) = line.split("listening on http://").nth(1) {
                     let addr = rest.split_whitespace().next().unwrap_or("").to_owned();
                     let _ = found.send(addr);
+                } else {
+                    let _ = lines.send(line);
                 }
             }
         });
@@ -70,7 +75,20 @@ impl Running {
             .expect("the server logs the address it listens on");
         let base = format!("http://{addr}");
         wait_until_healthy(&Client::new(), &base);
-        Self { child, base }
+        Self { child, base, log }
+    }
+
+    /// Waits for a log line containing `text` and returns it.
+    pub(crate) fn wait_for_log(&self, text: &str) -> String {
+        loop {
+            let line = self
+                .log
+                .recv_timeout(Duration::from_secs(60))
+                .unwrap_or_else(|_| panic!("the server never logged {text:?}"));
+            if line.contains(text) {
+                return line;
+            }
+        }
     }
 
     fn kill_9(mut self) {
