@@ -12,6 +12,8 @@ mod value;
 pub use collections::*;
 pub use value::validate_value;
 
+use serde_json::Value;
+
 use crate::Change;
 
 /// Longest collection, record id or field name accepted on the wire.
@@ -153,6 +155,8 @@ pub enum ValidationError {
     TooMany { field: String, max: usize },
     #[error("{field} must be at most {max} bytes of JSON")]
     TooLarge { field: String, max: usize },
+    #[error("{collection} records cannot be changed once written")]
+    InsertOnly { collection: String },
 }
 
 impl ValidationError {
@@ -167,6 +171,7 @@ impl ValidationError {
             Self::OutOfRange { .. } => "out_of_range",
             Self::TooMany { .. } => "too_many",
             Self::TooLarge { .. } => "too_large",
+            Self::InsertOnly { .. } => "insert_only",
         }
     }
 }
@@ -187,6 +192,21 @@ pub fn validate(change: &Change) -> Result<(), ValidationError> {
     validate_value(field, &change.value)
 }
 
+/// For an insert-only collection (`events`), whether `change` may land on a
+/// field whose stored value is `current`: only when the field is unset or
+/// already holds the same value (the same write sent again), so a timeline
+/// entry can never be rewritten. Other collections always pass. A store calls
+/// this with the current value, after [`validate`].
+pub fn check_insert_only(change: &Change, current: Option<&Value>) -> Result<(), ValidationError> {
+    let insert_only = collection(&change.collection).is_some_and(Collection::is_insert_only);
+    match current {
+        Some(value) if insert_only && *value != change.value => Err(ValidationError::InsertOnly {
+            collection: truncate(&change.collection),
+        }),
+        _ => Ok(()),
+    }
+}
+
 fn truncate(s: &str) -> String {
     s.chars().take(MAX_NAME_LEN).collect()
 }
@@ -195,7 +215,7 @@ fn truncate(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::Hlc;
-    use serde_json::{Value, json};
+    use serde_json::json;
 
     const ID: &str = "0193f3a2-6c1e-7cc0-8a55-2f6e2b1d9c01";
 
@@ -320,6 +340,24 @@ mod tests {
             .map(|c| c.name)
             .collect();
         assert_eq!(insert_only, ["events"]);
+    }
+
+    #[test]
+    fn an_event_field_is_written_once() {
+        let body = change_in("events", "body", json!("Crew on site."));
+        assert_eq!(check_insert_only(&body, None), Ok(()));
+        assert_eq!(
+            check_insert_only(&body, Some(&json!("Crew on site."))),
+            Ok(())
+        );
+        let err = check_insert_only(&body, Some(&json!("Nobody came."))).unwrap_err();
+        assert_eq!(err.code(), "insert_only");
+        assert_eq!(
+            err.to_string(),
+            "events records cannot be changed once written"
+        );
+        let title = change("title", json!("New title"));
+        assert_eq!(check_insert_only(&title, Some(&json!("Old title"))), Ok(()));
     }
 
     #[test]
