@@ -25,7 +25,7 @@ use crate::{
     error::AppError,
     json::ApiJson,
     roles,
-    store::{Origin, PushOutcome, RecordFacts},
+    store::{Lookup, Origin, PushOutcome, RecordFacts},
 };
 
 pub async fn sync(
@@ -66,8 +66,9 @@ pub async fn sync(
     // the pull reads, so the answer includes this device's own winners.
     let (outcome, refused, mut pulled) = state
         .run(move |store| {
-            let permit =
-                move |change: &Change, facts: &RecordFacts| roles::may_write(&user, change, facts);
+            let permit = move |change: &Change, facts: &RecordFacts, lookup: &Lookup| {
+                roles::may_write(&user, change, facts, lookup)
+            };
             let outcome = if changes.is_empty() {
                 PushOutcome::default()
             } else {

@@ -72,9 +72,14 @@ pub struct PushOutcome {
     pub refused: Vec<(usize, String)>,
 }
 
-/// Decides whether a change may be made, given its record's facts; `Err`
-/// says why not, in a sentence for a person.
-pub type Permit = dyn Fn(&Change, &RecordFacts) -> Result<(), String> + Send + Sync;
+/// Decides whether a change may be made, given its record's facts and a way
+/// to look up another record's (the incident an event points to); `Err` says
+/// why not, in a sentence for a person.
+pub type Permit = dyn Fn(&Change, &RecordFacts, &Lookup) -> Result<(), String> + Send + Sync;
+
+/// The facts of `(collection, id)` as stored now; `None` if they could not be
+/// read, which the rules treat as a refusal.
+pub type Lookup<'a> = dyn Fn(&str, &str) -> Option<RecordFacts> + 'a;
 
 /// One current field value and the log sequence number that set it; the
 /// sequence number is the pull cursor.

@@ -229,11 +229,14 @@ impl Store for SqliteStore {
                     continue;
                 }
                 let key = (change.collection.as_str(), change.id.as_str());
+                let lookup = |collection: &str, id: &str| record_facts(&tx, collection, id).ok();
                 let verdict = match facts.entry(key) {
-                    Entry::Occupied(known) => permit(change, known.get()),
-                    Entry::Vacant(slot) => {
-                        permit(change, slot.insert(record_facts(&tx, key.0, key.1)?))
-                    }
+                    Entry::Occupied(known) => permit(change, known.get(), &lookup),
+                    Entry::Vacant(slot) => permit(
+                        change,
+                        slot.insert(record_facts(&tx, key.0, key.1)?),
+                        &lookup,
+                    ),
                 };
                 if let Err(why) = verdict {
                     outcome.refused.push((index, why));
