@@ -3,6 +3,7 @@
 //! Nothing here performs I/O. Time enters as numbers passed in by the caller, so
 //! the same code runs natively (server, tests) and in the browser (wasm32).
 
+pub mod actions;
 pub mod change;
 pub mod events;
 pub mod hlc;
