@@ -18,6 +18,7 @@ pub const DEFAULT_PULL_LIMIT: u32 = 1_000;
 pub const MAX_BLOB_BYTES: usize = 20 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Reporter,
@@ -45,6 +46,7 @@ impl Role {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: String,
     pub name: String,
@@ -60,6 +62,7 @@ fn is_false(b: &bool) -> bool {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub username: String,
@@ -68,6 +71,7 @@ pub struct LoginRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginResponse {
     pub token: String,
     pub user: User,
@@ -76,11 +80,13 @@ pub struct LoginResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SyncRequest {
     pub device_id: String,
     /// `None` on a device's first sync: pull everything.
     pub cursor: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<WireChange>))]
     pub changes: Vec<Change>,
     /// At most this many changes in the response; defaults to
     /// [`DEFAULT_PULL_LIMIT`], capped at [`MAX_PULL_LIMIT`].
@@ -89,6 +95,7 @@ pub struct SyncRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SyncResponse {
     /// The server's clock, RFC 3339; devices correct their own clock with it.
     pub server_time: String,
@@ -97,6 +104,7 @@ pub struct SyncResponse {
     /// Pushed changes already known or older than the current value (still logged).
     pub ignored: u64,
     /// Current values of fields that changed after `cursor`, oldest first.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<WireChange>))]
     pub changes: Vec<Change>,
     /// Pass back on the next sync.
     pub cursor: Option<String>,
@@ -109,9 +117,12 @@ pub struct SyncResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
     pub field: String,
     pub value: serde_json::Value,
+    /// The clock stamp, `{wall_ms:015}-{counter:05}-{device_id}`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub hlc: crate::Hlc,
     /// User id of who sent it.
     pub user: String,
@@ -124,17 +135,20 @@ pub struct HistoryEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryResponse {
     pub changes: Vec<HistoryEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UsersResponse {
     pub users: Vec<User>,
 }
 
 /// `GET /api/v1/setup`: whether the first admin still has to be created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetupStatus {
     pub needed: bool,
 }
@@ -142,6 +156,7 @@ pub struct SetupStatus {
 /// `POST /api/v1/setup`: the one-time code the server printed at its first
 /// start, and the first admin's account; answered like a sign-in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SetupRequest {
     pub code: String,
@@ -152,6 +167,7 @@ pub struct SetupRequest {
 
 /// `POST /api/v1/users` (admins only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewUserRequest {
     pub name: String,
@@ -162,6 +178,7 @@ pub struct NewUserRequest {
 /// `PATCH /api/v1/users/{id}` (admins only): only the fields present change.
 /// Disabling an account or setting its password signs it out everywhere.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -174,11 +191,13 @@ pub struct UserPatch {
 
 /// `{"error": {...}}`, the shape of every error answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorResponse {
     pub error: ErrorBody,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// Stable snake_case, for programs.
     pub code: String,
@@ -194,6 +213,7 @@ pub struct ErrorBody {
 
 /// Why one change in a batch was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeProblem {
     /// Position of the change in the pushed batch.
     pub index: usize,
@@ -202,4 +222,21 @@ pub struct ChangeProblem {
     pub field: String,
     pub code: String,
     pub message: String,
+}
+
+/// How a [`Change`] looks on the wire, for the OpenAPI document only: `Change`
+/// and its clock live outside this file. The server's tests check that a real
+/// `Change` serialises to exactly these fields.
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct WireChange {
+    /// `incidents`, `sites`, … (see the schema).
+    pub collection: String,
+    /// The record's UUID.
+    pub id: String,
+    pub field: String,
+    pub value: serde_json::Value,
+    /// The clock stamp, `{wall_ms:015}-{counter:05}-{device_id}`.
+    pub hlc: String,
 }

@@ -21,6 +21,20 @@ use crate::{
     json::ApiJson,
 };
 
+/// Signs in on a device and returns a token bound to it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = LoginResponse),
+        (status = 400, description = "`malformed`, `bad_device_id`", body = outpost_model::protocol::ErrorResponse),
+        (status = 401, description = "`bad_credentials`", body = outpost_model::protocol::ErrorResponse),
+        (status = 415, description = "`unsupported_media_type`", body = outpost_model::protocol::ErrorResponse),
+        (status = 429, description = "`slow_down`, with `Retry-After`", body = outpost_model::protocol::ErrorResponse),
+    )
+)]
 pub async fn login(
     State(state): State<AppState>,
     extensions: Extensions,
@@ -101,6 +115,16 @@ pub async fn start_session(
 }
 
 /// Forgets the token this request was signed with.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout",
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "The token no longer works"),
+        (status = 401, description = "`unauthorized`", body = outpost_model::protocol::ErrorResponse),
+    )
+)]
 pub async fn logout(State(state): State<AppState>, auth: Auth) -> Result<StatusCode, AppError> {
     state
         .run(move |store| store.remove_token(&auth.token_hash))

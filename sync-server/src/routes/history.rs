@@ -9,6 +9,23 @@ use outpost_model::{protocol::HistoryResponse, schema};
 
 use crate::{AppState, auth::Auth, error::AppError};
 
+/// Every change ever received for one record, in clock order.
+#[utoipa::path(
+    get,
+    path = "/api/v1/records/{collection}/{id}/history",
+    tag = "records",
+    security(("bearer" = [])),
+    params(
+        ("collection" = String, Path, description = "`incidents`, `sites`, …"),
+        ("id" = String, Path, description = "The record's UUID"),
+    ),
+    responses(
+        (status = 200, description = "The record's history", body = HistoryResponse),
+        (status = 400, description = "`malformed`", body = outpost_model::protocol::ErrorResponse),
+        (status = 401, description = "`unauthorized`", body = outpost_model::protocol::ErrorResponse),
+        (status = 404, description = "`not_found`, `unknown_collection`", body = outpost_model::protocol::ErrorResponse),
+    )
+)]
 pub async fn history(
     State(state): State<AppState>,
     _auth: Auth,

@@ -3,6 +3,7 @@
 
 pub(crate) mod auth;
 mod history;
+pub(crate) mod openapi;
 mod setup;
 mod sync;
 mod users;
@@ -10,26 +11,35 @@ mod users;
 use axum::{
     Json, Router,
     http::Method,
-    routing::{any, get, patch, post},
+    routing::{any, get},
 };
 use serde_json::{Value, json};
+use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{AppState, error::AppError};
 
+/// The API routes and their OpenAPI description, built together.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(setup::status, setup::setup))
+        .routes(routes!(sync::sync))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::update))
+        .routes(routes!(history::history))
+        .routes(routes!(openapi::document))
+        .split_for_parts()
+}
+
 pub fn router() -> Router<AppState> {
+    let (api, doc) = api();
+    openapi::publish(&doc);
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/api/v1/auth/login", post(auth::login))
-        .route("/api/v1/auth/logout", post(auth::logout))
-        .route("/api/v1/sync", post(sync::sync))
         .route("/metrics", get(crate::metrics::serve))
-        .route("/api/v1/setup", get(setup::status).post(setup::setup))
-        .route("/api/v1/users", get(users::list).post(users::create))
-        .route("/api/v1/users/{id}", patch(users::update))
-        .route(
-            "/api/v1/records/{collection}/{id}/history",
-            get(history::history),
-        )
+        .merge(api)
         // Unknown API paths must not fall through to the app's index.html: a
         // client expecting JSON would get a web page with status 200.
         .route("/api", any(api_not_found))

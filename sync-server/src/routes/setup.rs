@@ -21,11 +21,33 @@ use crate::{
 /// characters, so no account shares this key.
 const SETUP_KEY: &str = "\u{1}setup";
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/setup",
+    tag = "setup",
+    responses((status = 200, description = "Whether the first admin is still to be created", body = SetupStatus))
+)]
 pub async fn status(State(state): State<AppState>) -> Result<Json<SetupStatus>, AppError> {
     let users = state.run(|store| store.user_count()).await?;
     Ok(Json(SetupStatus { needed: users == 0 }))
 }
 
+/// Creates the first admin with the one-time setup code and signs them in.
+#[utoipa::path(
+    post,
+    path = "/api/v1/setup",
+    tag = "setup",
+    request_body = SetupRequest,
+    responses(
+        (status = 201, description = "The first admin, signed in", body = LoginResponse),
+        (status = 400, description = "`malformed`, `bad_device_id`", body = outpost_model::protocol::ErrorResponse),
+        (status = 403, description = "`bad_setup_code`", body = outpost_model::protocol::ErrorResponse),
+        (status = 409, description = "`already_set_up`", body = outpost_model::protocol::ErrorResponse),
+        (status = 415, description = "`unsupported_media_type`", body = outpost_model::protocol::ErrorResponse),
+        (status = 422, description = "`bad_user_name`, `bad_password`", body = outpost_model::protocol::ErrorResponse),
+        (status = 429, description = "`slow_down`, with `Retry-After`", body = outpost_model::protocol::ErrorResponse),
+    )
+)]
 pub async fn setup(
     State(state): State<AppState>,
     extensions: Extensions,

@@ -28,6 +28,24 @@ use crate::{
     store::{Lookup, Origin, PushOutcome, RecordFacts},
 };
 
+/// Pushes changes, then pulls what changed after the cursor.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sync",
+    tag = "sync",
+    security(("bearer" = [])),
+    request_body = outpost_model::protocol::SyncRequest,
+    responses(
+        (status = 200, description = "Stored (except `refused`) and pulled", body = SyncResponse),
+        (status = 400, description = "`malformed`, `bad_cursor`, `bad_limit`", body = outpost_model::protocol::ErrorResponse),
+        (status = 401, description = "`unauthorized`", body = outpost_model::protocol::ErrorResponse),
+        (status = 403, description = "`wrong_device`", body = outpost_model::protocol::ErrorResponse),
+        (status = 409, description = "`clock_ahead`, with `server_time`", body = outpost_model::protocol::ErrorResponse),
+        (status = 413, description = "`too_large`, `too_many_changes`", body = outpost_model::protocol::ErrorResponse),
+        (status = 415, description = "`unsupported_media_type`", body = outpost_model::protocol::ErrorResponse),
+        (status = 422, description = "`invalid_changes`, with `details`", body = outpost_model::protocol::ErrorResponse),
+    )
+)]
 pub async fn sync(
     State(state): State<AppState>,
     auth: Auth,

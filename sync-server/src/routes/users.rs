@@ -11,6 +11,17 @@ use outpost_model::protocol::{NewUserRequest, Role, User, UserPatch, UsersRespon
 
 use crate::{AppState, auth::Auth, error::AppError, json::ApiJson};
 
+/// The directory of accounts, for names and pickers.
+#[utoipa::path(
+    get,
+    path = "/api/v1/users",
+    tag = "users",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every account", body = UsersResponse),
+        (status = 401, description = "`unauthorized`", body = outpost_model::protocol::ErrorResponse),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     _auth: Auth,
@@ -19,6 +30,23 @@ pub async fn list(
     Ok(Json(UsersResponse { users }))
 }
 
+/// Creates an account (admins only).
+#[utoipa::path(
+    post,
+    path = "/api/v1/users",
+    tag = "users",
+    security(("bearer" = [])),
+    request_body = NewUserRequest,
+    responses(
+        (status = 201, description = "Created", body = User),
+        (status = 400, description = "`malformed`", body = outpost_model::protocol::ErrorResponse),
+        (status = 401, description = "`unauthorized`", body = outpost_model::protocol::ErrorResponse),
+        (status = 403, description = "`forbidden`", body = outpost_model::protocol::ErrorResponse),
+        (status = 409, description = "`duplicate_user`", body = outpost_model::protocol::ErrorResponse),
+        (status = 415, description = "`unsupported_media_type`", body = outpost_model::protocol::ErrorResponse),
+        (status = 422, description = "`bad_user_name`, `bad_password`", body = outpost_model::protocol::ErrorResponse),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     auth: Auth,
@@ -32,6 +60,25 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(user)))
 }
 
+/// Changes an account's role, disabled state or password (admins only).
+#[utoipa::path(
+    patch,
+    path = "/api/v1/users/{id}",
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The user's id")),
+    request_body = UserPatch,
+    responses(
+        (status = 200, description = "Changed", body = User),
+        (status = 400, description = "`malformed`", body = outpost_model::protocol::ErrorResponse),
+        (status = 401, description = "`unauthorized`", body = outpost_model::protocol::ErrorResponse),
+        (status = 403, description = "`forbidden`", body = outpost_model::protocol::ErrorResponse),
+        (status = 404, description = "`not_found`", body = outpost_model::protocol::ErrorResponse),
+        (status = 409, description = "`last_admin`", body = outpost_model::protocol::ErrorResponse),
+        (status = 415, description = "`unsupported_media_type`", body = outpost_model::protocol::ErrorResponse),
+        (status = 422, description = "`bad_password`", body = outpost_model::protocol::ErrorResponse),
+    )
+)]
 pub async fn update(
     State(state): State<AppState>,
     auth: Auth,

@@ -8,6 +8,7 @@ mod durability;
 mod errors;
 mod headers;
 mod history;
+mod openapi;
 mod roles;
 mod setup;
 mod static_files;
