@@ -5,7 +5,9 @@ use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
 
+use crate::browser::service_worker::{self, reload};
 use crate::components::status_bar::StatusBar;
+use crate::components::update_banner::UpdateBanner;
 use crate::pages::{
     incident::IncidentPage, incident_list::IncidentListPage, login::LoginPage,
     new_incident::NewIncidentPage,
@@ -35,19 +37,15 @@ pub fn App() -> impl IntoView {
     }
 }
 
-fn reload() {
-    if let Some(w) = web_sys::window() {
-        let _ = w.location().reload();
-    }
-}
-
 #[component]
 fn Shell(booted: std::rc::Rc<Booted>) -> impl IntoView {
     let ctx = Ctx::provide(&booted);
     scheduler::start(ctx);
+    service_worker::register(ctx.update_ready);
     view! {
         <Router>
             <StatusBar />
+            <UpdateBanner />
             <main>
                 <Routes fallback=|| view! { <p class="empty">"There is no such page."</p> }>
                     <Route path=path!("/login") view=LoginPage />

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod app;
+pub mod browser;
 pub mod clock;
 pub mod components;
 pub mod edits;

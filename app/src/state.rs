@@ -62,6 +62,8 @@ pub struct Ctx {
     /// Bumped whenever stored records change, so views re-read them.
     pub revision: RwSignal<u64>,
     pub status: RwSignal<SyncStatus>,
+    /// A new version of the app is downloaded and waits for *Reload*.
+    pub update_ready: RwSignal<bool>,
 }
 
 /// What `boot` reads before the first screen is drawn.
@@ -119,6 +121,7 @@ impl Ctx {
             user: RwSignal::new(booted.user.clone()),
             revision: RwSignal::new(0),
             status: RwSignal::new(booted.status.clone()),
+            update_ready: RwSignal::new(false),
         };
         provide_context(ctx);
         ctx

@@ -25,20 +25,28 @@ export function users() {
 }
 
 /** Root can only run Chromium without its sandbox; the rest keeps it off the network. */
+export const CHROMIUM = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+
 export async function launch() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return chromium.launch(CHROMIUM);
+}
+
+/** A browser with a profile on disk: unlike `launch()`'s contexts it is not
+ * off the record, so Chromium judges installability as a tablet's would. */
+export async function launchProfile(dir) {
+  return chromium.launchPersistentContext(dir, { ...CHROMIUM, viewport: { width: 768, height: 1024 } });
 }
 
 /** One tablet: its own browser context (storage, offline switch) and page. */

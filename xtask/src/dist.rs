@@ -128,6 +128,7 @@ pub fn bundle(wasm: &Path, out: &Path) -> Result<Bundle> {
     }
     let html = index_html(&staging, &js_name, &wasm_name, &css_name, &loader_name);
     write(&staging.join("index.html"), html.as_bytes())?;
+    service_worker(&staging)?;
 
     compress::precompress_tree(&staging)?;
     if out.exists() {
@@ -150,6 +151,67 @@ pub fn bundle(wasm: &Path, out: &Path) -> Result<Bundle> {
 /// Where `dist` writes the bundle.
 pub fn dist_dir() -> PathBuf {
     root().join("dist")
+}
+
+/// The service worker's file, unhashed so that its address never changes.
+const SERVICE_WORKER: &str = "sw.js";
+
+/// Fills in `sw.js` (copied from `public/`): the bundle's version, a hash of
+/// every file it precaches, and the list of those files, so a new bundle is a
+/// new worker that the browser installs next to the old one.
+fn service_worker(dir: &Path) -> Result<()> {
+    let path = dir.join(SERVICE_WORKER);
+    if !path.is_file() {
+        return Ok(());
+    }
+    let mut files = Vec::new();
+    list_files(dir, dir, &mut files)?;
+    files.retain(|f| f != SERVICE_WORKER);
+    files.sort();
+    let mut digest = Sha256::new();
+    for file in &files {
+        digest.update(file.as_bytes());
+        digest.update([0]);
+        digest.update(fs::read(dir.join(file))?);
+    }
+    let version = hex::encode(digest.finalize())[..12].to_owned();
+    let list = files
+        .iter()
+        .map(|f| format!("'/{f}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let template = fs::read_to_string(&path)?;
+    for placeholder in ["'__OUTPOST_VERSION__'", "__OUTPOST_PRECACHE__"] {
+        if !template.contains(placeholder) {
+            bail!("public/{SERVICE_WORKER} lacks the placeholder {placeholder}");
+        }
+    }
+    let filled = template
+        .replace("'__OUTPOST_VERSION__'", &format!("'{version}'"))
+        .replace("__OUTPOST_PRECACHE__", &format!("[{list}]"));
+    write(&path, filled.as_bytes())?;
+    println!(
+        "dist: {SERVICE_WORKER} version {version}, {} files precached",
+        files.len()
+    );
+    Ok(())
+}
+
+/// Every file under `dir`, as `/`-separated paths relative to `root`.
+fn list_files(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
+    for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            list_files(root, &path, out)?;
+        } else if let Ok(rel) = path.strip_prefix(root) {
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            out.push(parts.join("/"));
+        }
+    }
+    Ok(())
 }
 
 /// `stem-<first 10 hex digits of sha256>.ext`.

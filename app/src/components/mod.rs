@@ -4,3 +4,4 @@ pub mod field;
 pub mod incident_fields;
 pub mod priority_badge;
 pub mod status_bar;
+pub mod update_banner;

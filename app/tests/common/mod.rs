@@ -71,5 +71,6 @@ pub fn response(server_time: &str, changes: Vec<Change>, cursor: &str, more: boo
         changes,
         cursor: Some(cursor.into()),
         more,
+        refused: Vec::new(),
     }
 }

@@ -1,0 +1,4 @@
+//! Browser services outside the page's own data: the service worker that
+//! keeps the app on the tablet, and (later) storage persistence and tabs.
+
+pub mod service_worker;

@@ -1,0 +1,139 @@
+// Offline-grade Outpost in a real browser: after one online visit the app
+// opens with the network off (only the service worker can answer), it meets
+// Chromium's installability criteria, and when two tablets edit the same field
+// offline the one that loses is told and can keep its value.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import {
+  BASE_URL,
+  control,
+  eventually,
+  fieldValue,
+  launch,
+  launchProfile,
+  listHeading,
+  openIncident,
+  openList,
+  pressSyncNow,
+  saveHere,
+  screenshot,
+  setField,
+  signIn,
+  syncAllSent,
+  tablet,
+  users,
+} from './support.mjs';
+
+const run = Date.now().toString(36);
+let browser;
+let a;
+let b;
+
+/** On failure keeps screenshots and console lines of both tablets. */
+async function step(name, body) {
+  try {
+    await body();
+  } catch (e) {
+    for (const t of [a, b].filter(Boolean)) {
+      await screenshot(t.page, `FAILED-offline-${name}-${t.label}`).catch(() => {});
+      if (t.problems.length) console.log(`tablet ${t.label} console:\n  ${t.problems.join('\n  ')}`);
+    }
+    throw e;
+  }
+}
+
+/** Logs an incident on `t` with the given title and returns its id. */
+async function logIncident(t, title) {
+  await openList(t.page);
+  await control(t.page, 'New incident').click();
+  await setField(t.page, 'Title', title);
+  await setField(t.page, 'Category', { text: /equipment/i, value: 'equipment_failure' });
+  await t.page.getByRole('button', { name: 'Save', exact: true }).click();
+  await t.page.waitForURL(/\/incidents\/[0-9a-f-]{36}$/);
+  return t.page.url().match(/\/incidents\/([0-9a-f-]{36})$/)[1];
+}
+
+/** Waits until the service worker has installed the app shell and is active. */
+async function shellCached(page) {
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+}
+
+/** The HTTP cache off, so that only the service worker can answer offline. */
+async function withoutHttpCache(t) {
+  const cdp = await t.context.newCDPSession(t.page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  return cdp;
+}
+
+describe('offline: opens with no network, installable, conflicts shown', { timeout: 10 * 60_000 }, () => {
+  before(async () => {
+    const [ana, ben] = users();
+    browser = await launch();
+    a = await tablet(browser, 'A');
+    b = await tablet(browser, 'B');
+    await Promise.all([signIn(a, ana), signIn(b, ben)]);
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('after one online visit the app opens offline, signed in, with every stored incident', async () => {
+    await step('reopen-offline', async () => {
+      const titles = [`Generator won't start ${run}`, `Gate sensor dead ${run}`];
+      for (const title of titles) await logIncident(a, title);
+      await syncAllSent(a);
+      await shellCached(a.page);
+
+      await withoutHttpCache(a);
+      await a.context.setOffline(true);
+      const response = await a.page.goto(`${BASE_URL}/`);
+      assert.ok(response?.fromServiceWorker(), 'the page should come from the service worker');
+      await listHeading(a.page).waitFor();
+      for (const title of titles) {
+        await a.page.getByRole('link', { name: title }).waitFor();
+      }
+      await a.page.getByText('Offline', { exact: true }).first().waitFor();
+
+      // A deep link opens offline too (any app route answers with the shell).
+      await a.page.goto(`${BASE_URL}/incidents/new`);
+      await a.page.getByLabel('Title').waitFor();
+      await screenshot(a.page, 'offline-new-incident-768x1024');
+      await a.context.setOffline(false);
+      await openList(a.page);
+    });
+  });
+
+  test('Chromium finds nothing that stops installing the app', async () => {
+    // Playwright's contexts are off the record, which alone blocks
+    // installing; a profile on disk is judged like a tablet's browser.
+    const dir = mkdtempSync(join(tmpdir(), 'outpost-install-'));
+    const context = await launchProfile(dir);
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(`${BASE_URL}/login`);
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+      const cdp = await context.newCDPSession(page);
+      let last = [];
+      await eventually('Chromium reports no installability errors', async () => {
+        ({ installabilityErrors: last } = await cdp.send('Page.getInstallabilityErrors'));
+        return last.length === 0;
+      }).catch((e) => {
+        throw new Error(`${e.message}: ${JSON.stringify(last)}`);
+      });
+      const { url, errors } = await cdp.send('Page.getAppManifest');
+      assert.match(url, /manifest\.webmanifest$/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
