@@ -229,12 +229,14 @@ impl Store for SqliteStore {
                     continue;
                 }
                 let key = (change.collection.as_str(), change.id.as_str());
-                let lookup = |collection: &str, id: &str| record_facts(&tx, collection, id).ok();
+                let lookup = |collection: &str, id: &str| {
+                    super::sqlite_facts::record_facts(&tx, collection, id).ok()
+                };
                 let verdict = match facts.entry(key) {
                     Entry::Occupied(known) => permit(change, known.get(), &lookup),
                     Entry::Vacant(slot) => permit(
                         change,
-                        slot.insert(record_facts(&tx, key.0, key.1)?),
+                        slot.insert(super::sqlite_facts::record_facts(&tx, key.0, key.1)?),
                         &lookup,
                     ),
                 };
@@ -372,31 +374,4 @@ impl Store for SqliteStore {
     fn backup_to(&self, to: &Path) -> StoreResult<()> {
         super::sqlite_backup::backup(&self.reader(), to)
     }
-}
-
-/// Whether a record exists, who sent its first change and who reported it.
-fn record_facts(conn: &Connection, collection: &str, id: &str) -> StoreResult<RecordFacts> {
-    let created_by: Option<String> = conn
-        .query_row(
-            "SELECT user_id FROM changes WHERE collection = ?1 AND record_id = ?2
-             ORDER BY seq LIMIT 1",
-            params![collection, id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let reported_by: Option<String> = conn
-        .query_row(
-            "SELECT value FROM fields
-             WHERE collection = ?1 AND record_id = ?2 AND field = ?3",
-            params![collection, id, "reported_by"],
-            |r| r.get::<_, String>(0),
-        )
-        .optional()?
-        .and_then(|v| serde_json::from_str::<serde_json::Value>(&v).ok())
-        .and_then(|v| v.as_str().map(str::to_owned));
-    Ok(RecordFacts {
-        exists: created_by.is_some(),
-        created_by,
-        reported_by,
-    })
 }
