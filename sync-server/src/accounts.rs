@@ -150,7 +150,7 @@ impl AppState {
     }
 
     /// Writes a consistent copy of the live database to `to`, which must not
-    /// exist yet.
+    /// exist yet. [`restore`](crate::restore) puts it back.
     pub fn backup_to(&self, to: &Path) -> Result<(), Error> {
         if to.exists() {
             return Err(Error::BackupExists(to.to_owned()));

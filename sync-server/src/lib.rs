@@ -83,6 +83,25 @@ pub enum Error {
     NoSuchUser(String),
     #[error("{0} already exists; a backup never overwrites a file")]
     BackupExists(PathBuf),
+    #[error("{0} already holds a database; restore into a new, empty data directory")]
+    RestoreTargetExists(PathBuf),
+}
+
+/// Restores a backup made by [`AppState::backup_to`] as the database of the
+/// new data directory `data_dir` (stop the server first). The log sequence is
+/// moved forward so tablets whose cursor is past the end of the backup still
+/// pull every change made after the restore.
+pub fn restore(from: &Path, data_dir: &Path) -> Result<(), Error> {
+    let db = data_dir.join(DB_FILE);
+    if db.exists() {
+        return Err(Error::RestoreTargetExists(data_dir.to_owned()));
+    }
+    std::fs::create_dir_all(data_dir).map_err(|source| Error::DataDir {
+        path: data_dir.to_owned(),
+        source,
+    })?;
+    store::sqlite_backup::restore(from, &db)?;
+    Ok(())
 }
 
 /// Everything a request handler needs; cheap to clone.

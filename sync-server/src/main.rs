@@ -49,6 +49,16 @@ enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// Put a backup in place as the database of a new data directory (with
+    /// the server stopped).
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+        /// The new data directory; it must not hold a database yet.
+        #[arg(long)]
+        data: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -153,6 +163,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .backup_to(&to)
                 .with_context(|| format!("cannot back up to {}", to.display()))?;
             println!("backed up {} to {}", data.display(), to.display());
+            Ok(())
+        }
+        Command::Restore { from, data } => {
+            init_logging(LogFormat::Text);
+            outpost_sync_server::restore(&from, &data)
+                .with_context(|| format!("cannot restore {}", from.display()))?;
+            println!("restored {} into {}", from.display(), data.display());
             Ok(())
         }
     }

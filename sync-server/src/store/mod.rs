@@ -9,7 +9,7 @@
 mod migrations;
 pub mod sqlite;
 mod sqlite_accounts;
-mod sqlite_backup;
+pub(crate) mod sqlite_backup;
 mod sqlite_facts;
 
 use outpost_model::{

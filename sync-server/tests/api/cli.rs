@@ -213,28 +213,102 @@ fn a_backup_taken_while_writing_restores_into_a_working_server() {
         .expect("run backup");
     assert!(!again.status.success());
 
-    // Restore as docs/operations.md says: copy the file into a fresh data directory.
+    // The original goes on after the backup; a tablet's cursor gets ahead of it.
+    let late = change(
+        &record_id(999_999),
+        "title",
+        json!("After the backup"),
+        &hlc(now_ms(), 0, DEVICE),
+    );
+    let cursor = pull_all(
+        &client,
+        &server.base,
+        &token_of(&server.base, &client),
+        &json!(null),
+        std::slice::from_ref(&late),
+    )
+    .1;
+    drop(server);
+
+    // Restore as docs/operations.md says, into a fresh data directory.
     let restored = tempfile::tempdir().expect("restore dir");
-    std::fs::copy(&file, restored.path().join(outpost_sync_server::DB_FILE)).expect("copy");
-    let server = Running::start(restored.path());
-    let login: Value = sign_in(&client, &server.base, USER, PASSWORD)
-        .json()
-        .expect("login");
-    let token = login["token"].as_str().expect("token");
-    let pulled: Value = client
-        .post(format!("{}/api/v1/sync", server.base))
-        .bearer_auth(token)
-        .json(&json!({"device_id": DEVICE, "cursor": null, "limit": 5000}))
-        .send()
-        .expect("pull")
-        .json()
-        .expect("pull answer");
-    let changes = pulled["changes"].as_array().expect("changes");
+    let target = restored.path().join("data");
+    let output = Command::new(BIN)
+        .args(["restore", "--from"])
+        .arg(&file)
+        .arg("--data")
+        .arg(&target)
+        .output()
+        .expect("run restore");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let server = Running::start(&target);
+    let token = token_of(&server.base, &client);
+    let (changes, _) = pull_all(&client, &server.base, &token, &json!(null), &[]);
     for pushed in &before {
         assert!(
             changes.contains(pushed),
             "{pushed} is missing from the restored copy"
         );
+    }
+    assert!(!changes.contains(&late), "the backup predates this change");
+    // A change made after the restore reaches the tablet whose cursor is
+    // past the end of the backup.
+    let fresh = change(
+        &record_id(888_888),
+        "title",
+        json!("After the restore"),
+        &hlc(now_ms(), 1, DEVICE),
+    );
+    pull_all(
+        &client,
+        &server.base,
+        &token,
+        &json!(null),
+        std::slice::from_ref(&fresh),
+    );
+    let (seen, _) = pull_all(&client, &server.base, &token, &cursor, &[]);
+    assert!(
+        seen.contains(&fresh),
+        "a tablet ahead of the backup misses {fresh}"
+    );
+}
+
+fn token_of(base: &str, client: &Client) -> String {
+    let login: Value = sign_in(client, base, USER, PASSWORD).json().expect("login");
+    login["token"].as_str().expect("token").to_owned()
+}
+
+/// Pushes `changes`, then pulls from `cursor` until there is no more; every
+/// change pulled and the last cursor.
+fn pull_all(
+    client: &Client,
+    base: &str,
+    token: &str,
+    cursor: &Value,
+    changes: &[Value],
+) -> (Vec<Value>, Value) {
+    let mut cursor = cursor.clone();
+    let mut pulled = Vec::new();
+    let mut push = changes.to_vec();
+    loop {
+        let answer: Value = client
+            .post(format!("{base}/api/v1/sync"))
+            .bearer_auth(token)
+            .json(&json!({"device_id": DEVICE, "cursor": cursor, "changes": push, "limit": 5000}))
+            .send()
+            .expect("sync")
+            .json()
+            .expect("sync answer");
+        push.clear();
+        pulled.extend(answer["changes"].as_array().cloned().unwrap_or_default());
+        cursor = answer["cursor"].clone();
+        if answer["more"] != json!(true) {
+            return (pulled, cursor);
+        }
     }
 }
 
