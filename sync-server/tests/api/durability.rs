@@ -47,9 +47,15 @@ pub(crate) struct Running {
 
 impl Running {
     pub(crate) fn start(data: &Path) -> Self {
+        Self::start_with(data, &[])
+    }
+
+    /// Like [`Running::start`], with more arguments for `serve`.
+    pub(crate) fn start_with(data: &Path, extra: &[&str]) -> Self {
         let mut child = Command::new(BIN)
             .args(["serve", "--addr", "127.0.0.1:0", "--data"])
             .arg(data)
+            .args(extra)
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -63,7 +69,11 @@ impl Running {
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if let Some(rest) = line.split("listening on http://").nth(1) {
-                    let addr = rest.split_whitespace().next().unwrap_or("").to_owned();
+                    // Text or JSON log: the address ends where its characters do.
+                    let addr: String = rest
+                        .chars()
+                        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ':')
+                        .collect();
                     let _ = found.send(addr);
                 } else {
                     let _ = lines.send(line);

@@ -10,6 +10,7 @@ mod errors;
 mod fuzz;
 mod headers;
 mod history;
+mod logs;
 mod metrics;
 mod openapi;
 mod roles;
