@@ -12,6 +12,7 @@ pub mod scheduler;
 pub mod state;
 pub mod storage;
 pub mod sync;
+pub mod words;
 
 /// Mounts the app into `document.body`.
 pub fn mount() {

@@ -110,6 +110,51 @@ describe('offline: opens with no network, installable, conflicts shown', { timeo
     });
   });
 
+  test('when two tablets edit one field offline, the losing tablet is told and Keep mine restores its value on both', async () => {
+    await step('conflict', async () => {
+      // B's user (a reporter) logs the incident, so both users may edit it.
+      const id = await logIncident(b, `Fence cut near gate 4 ${run}`);
+      await syncAllSent(b);
+      await eventually('tablet A has the incident', async () => {
+        await openList(a.page);
+        return a.page.locator(`a[href$="/incidents/${id}"]`).first().isVisible();
+      }, { between: () => pressSyncNow(a.page) });
+
+      const mine = `Cut with bolt cutters; 2 m gap (A ${run})`;
+      const theirs = `Small gap, patched with wire (B ${run})`;
+      await Promise.all([openIncident(a.page, id), openIncident(b.page, id)]);
+      await Promise.all([a.context.setOffline(true), b.context.setOffline(true)]);
+      await setField(a.page, 'Description', mine);
+      await saveHere(a.page);
+      // Not synchronisation: B's save must carry a later clock than A's.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await setField(b.page, 'Description', theirs);
+      await saveHere(b.page);
+      await Promise.all([a.context.setOffline(false), b.context.setOffline(false)]);
+      for (const t of [a, b, a]) await syncAllSent(t);
+
+      const notice = a.page.locator('.conflict').filter({ hasText: 'was replaced by a newer' });
+      await eventually('tablet A shows the conflict notice', async () => {
+        await openIncident(a.page, id);
+        return notice.first().isVisible();
+      }, { between: () => pressSyncNow(a.page) });
+      const text = await notice.first().innerText();
+      assert.match(text, /^Description: your “Cut with bolt cutters/);
+      assert.match(text, /newer “Small gap, patched with wire/);
+      assert.equal(await fieldValue(a.page, 'Description'), theirs);
+      await screenshot(a.page, 'conflict-768x1024');
+
+      await notice.first().getByRole('button', { name: 'Keep mine' }).click();
+      await notice.first().waitFor({ state: 'detached' });
+      assert.equal(await fieldValue(a.page, 'Description'), mine);
+      for (const t of [a, b]) await syncAllSent(t);
+      await eventually('tablet B shows the kept value', async () => {
+        await openIncident(b.page, id);
+        return (await fieldValue(b.page, 'Description')) === mine;
+      }, { between: () => pressSyncNow(b.page) });
+    });
+  });
+
   test('Chromium finds nothing that stops installing the app', async () => {
     // Playwright's contexts are off the record, which alone blocks
     // installing; a profile on disk is judged like a tablet's browser.

@@ -1,5 +1,6 @@
 //! Small pieces the pages are built from.
 
+pub mod conflict_notice;
 pub mod field;
 pub mod incident_fields;
 pub mod priority_badge;

@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::components::conflict_notice::ConflictNotices;
 use crate::components::incident_fields::IncidentFields;
 use crate::components::priority_badge::PriorityBadge;
 use crate::edits::{FormField, IncidentForm, SiteChoice, changed_writes};
@@ -127,6 +128,7 @@ pub fn IncidentPage() -> impl IntoView {
                     <h1 class="incident-heading">{move || shown.with(|f| f.title.clone())}</h1>
                     <PriorityBadge priority=priority />
                 </div>
+                <ConflictNotices id=id />
                 <form class="form" on:submit=save novalidate=true>
                     <IncidentFields form=shown set=set errors=errors site_names=names with_status=true />
                     <div class="actions">

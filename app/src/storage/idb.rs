@@ -1,5 +1,6 @@
 //! IndexedDB storage: object stores `records` (key `collection/id`), `outbox`
-//! (auto-increment key, one change each) and `meta` (key → JSON value).
+//! (auto-increment key, one change each), `meta` (key → JSON value) and
+//! `conflicts` (key `collection/id/field`).
 //!
 //! Values go through JSON text (`serde_json` ↔ `JSON.parse`/`JSON.stringify`)
 //! so that what is stored is exactly the wire JSON: nulls stay null and whole
@@ -15,15 +16,17 @@ use serde::{Serialize, de::DeserializeOwned};
 use serde_json::Value;
 use wasm_bindgen::JsValue;
 
+use super::conflict::merge_pulled;
 use super::{
-    LocalStore, OutboxEntry, Restamp, StoreError, StoredRecord, SyncDone, merge_pulled, meta,
-    record_key, restamp_records,
+    Conflict, LocalStore, OutboxEntry, Restamp, StoreError, StoredRecord, SyncDone, conflict_key,
+    meta, record_key, restamp_records,
 };
 
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
 const RECORDS: &str = "records";
 const OUTBOX: &str = "outbox";
 const META: &str = "meta";
+const CONFLICTS: &str = "conflicts";
 
 /// The database of one tablet (the app uses one name; tests use one each).
 #[derive(Debug)]
@@ -62,6 +65,9 @@ impl IdbStore {
                         .with_auto_increment(true)
                         .build()?;
                     db.create_object_store(META).build()?;
+                }
+                if event.old_version() < 2.0 {
+                    db.create_object_store(CONFLICTS).build()?;
                 }
                 Ok(())
             })
@@ -167,13 +173,17 @@ impl LocalStore for IdbStore {
     }
 
     async fn save_local(&self, changes: &[Change], clock: &Clock) -> Result<(), StoreError> {
-        let tx = self.tx(&[RECORDS, OUTBOX, META], true)?;
+        let tx = self.tx(&[RECORDS, OUTBOX, META, CONFLICTS], true)?;
         let mut records = read_records(&tx, keys_of(changes)).await?;
-        merge_pulled(&mut records, changes);
+        merge_pulled(&mut records, changes, clock.node());
         write_records(&tx, &records)?;
         let outbox = tx.object_store(OUTBOX)?;
+        let conflicts = tx.object_store(CONFLICTS)?;
         for change in changes {
             outbox.add(to_js(change)?).primitive()?;
+            conflicts
+                .delete(conflict_key(&change.collection, &change.id, &change.field))
+                .primitive()?;
         }
         put_meta(&tx, meta::CLOCK, &clock_json(clock)?)?;
         tx.commit().await?;
@@ -231,14 +241,22 @@ impl LocalStore for IdbStore {
     }
 
     async fn finish_sync(&self, done: &SyncDone<'_>) -> Result<usize, StoreError> {
-        let tx = self.tx(&[RECORDS, OUTBOX, META], true)?;
+        let tx = self.tx(&[RECORDS, OUTBOX, META, CONFLICTS], true)?;
         let outbox = tx.object_store(OUTBOX)?;
         for seq in done.acknowledged {
             outbox.delete(*seq as f64).primitive()?;
         }
         let mut records = read_records(&tx, keys_of(done.pulled)).await?;
-        let updated = merge_pulled(&mut records, done.pulled);
+        let (updated, found) = merge_pulled(&mut records, done.pulled, done.clock.node());
         write_records(&tx, &records)?;
+        let conflicts = tx.object_store(CONFLICTS)?;
+        for conflict in &found {
+            conflicts
+                .put(to_js(conflict)?)
+                .with_key(conflict.key())
+                .without_key_type()
+                .primitive()?;
+        }
         put_meta(&tx, meta::CLOCK, &clock_json(done.clock)?)?;
         match done.cursor {
             Some(c) => put_meta(&tx, meta::CURSOR, &Value::from(c))?,
@@ -252,6 +270,25 @@ impl LocalStore for IdbStore {
         put_meta(&tx, meta::LAST_SYNCED, &Value::from(done.synced_at_ms))?;
         tx.commit().await?;
         Ok(updated)
+    }
+
+    async fn conflicts(&self) -> Result<Vec<Conflict>, StoreError> {
+        let tx = self.tx(&[CONFLICTS], false)?;
+        let all = tx
+            .object_store(CONFLICTS)?
+            .get_all::<JsValue>()
+            .primitive()?
+            .await?;
+        all.map(|js| from_js(js?)).collect()
+    }
+
+    async fn dismiss_conflict(&self, key: &str) -> Result<(), StoreError> {
+        let tx = self.tx(&[CONFLICTS], true)?;
+        tx.object_store(CONFLICTS)?
+            .delete(key.to_owned())
+            .primitive()?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn meta(&self, key: &str) -> Result<Option<Value>, StoreError> {

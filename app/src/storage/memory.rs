@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use outpost_model::{Change, Clock};
 use serde_json::Value;
 
+use super::conflict::merge_pulled;
 use super::{
-    LocalStore, OutboxEntry, Restamp, StoreError, StoredRecord, SyncDone, merge_pulled, meta,
-    record_key, restamp_records,
+    Conflict, LocalStore, OutboxEntry, Restamp, StoreError, StoredRecord, SyncDone, conflict_key,
+    meta, record_key, restamp_records,
 };
 
 #[derive(Debug, Default)]
@@ -18,6 +19,7 @@ struct State {
     outbox: BTreeMap<u64, Change>,
     next_seq: u64,
     meta: BTreeMap<String, Value>,
+    conflicts: BTreeMap<String, Conflict>,
 }
 
 /// Keeps everything in a `RefCell`; borrows never span an `.await`.
@@ -58,10 +60,13 @@ impl LocalStore for MemoryStore {
     }
 
     async fn save_local(&self, changes: &[Change], clock: &Clock) -> Result<(), StoreError> {
+        let device = clock.node();
         let clock = clock_value(clock)?;
         let mut state = self.state.borrow_mut();
-        merge_pulled(&mut state.records, changes);
+        merge_pulled(&mut state.records, changes, device);
         for change in changes {
+            let key = conflict_key(&change.collection, &change.id, &change.field);
+            state.conflicts.remove(&key);
             state.next_seq += 1;
             let seq = state.next_seq;
             state.outbox.insert(seq, change.clone());
@@ -108,7 +113,10 @@ impl LocalStore for MemoryStore {
         for seq in done.acknowledged {
             state.outbox.remove(seq);
         }
-        let updated = merge_pulled(&mut state.records, done.pulled);
+        let (updated, found) = merge_pulled(&mut state.records, done.pulled, done.clock.node());
+        for conflict in found {
+            state.conflicts.insert(conflict.key(), conflict);
+        }
         let m = &mut state.meta;
         m.insert(meta::CLOCK.to_owned(), clock);
         match done.cursor {
@@ -118,6 +126,15 @@ impl LocalStore for MemoryStore {
         m.insert(meta::OFFSET_MS.to_owned(), Value::from(done.offset_ms));
         m.insert(meta::LAST_SYNCED.to_owned(), Value::from(done.synced_at_ms));
         Ok(updated)
+    }
+
+    async fn conflicts(&self) -> Result<Vec<Conflict>, StoreError> {
+        Ok(self.state.borrow().conflicts.values().cloned().collect())
+    }
+
+    async fn dismiss_conflict(&self, key: &str) -> Result<(), StoreError> {
+        self.state.borrow_mut().conflicts.remove(key);
+        Ok(())
     }
 
     async fn meta(&self, key: &str) -> Result<Option<Value>, StoreError> {

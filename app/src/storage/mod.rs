@@ -2,6 +2,7 @@
 //! device metadata, behind one trait so that IndexedDB and an in-memory twin can
 //! be swapped (the sync client and the tests do not care which one they get).
 
+pub mod conflict;
 pub mod idb;
 pub mod memory;
 
@@ -9,6 +10,8 @@ use std::collections::BTreeMap;
 
 use outpost_model::protocol::User;
 use outpost_model::{Applied, Change, Clock, FieldState, Hlc, Record};
+
+pub use conflict::{Conflict, conflict_key};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::Value;
 
@@ -129,7 +132,9 @@ pub struct Restamp {
 }
 
 /// Everything a successful sync round trip changes, written in one transaction
-/// so that a crash never leaves the outbox and the cursor disagreeing.
+/// so that a crash never leaves the outbox and the cursor disagreeing. The
+/// clock's node is this device: pulled changes replacing its values are
+/// conflicts.
 #[derive(Debug)]
 pub struct SyncDone<'a> {
     /// Outbox positions the server has acknowledged.
@@ -152,7 +157,8 @@ pub trait LocalStore {
     async fn records(&self, collection: &str) -> Result<Vec<StoredRecord>, StoreError>;
 
     /// A local edit: merges `changes` into `records`, appends them to the
-    /// outbox and stores the clock, all in one transaction.
+    /// outbox, closes conflicts on the fields written and stores the clock,
+    /// all in one transaction.
     async fn save_local(&self, changes: &[Change], clock: &Clock) -> Result<(), StoreError>;
 
     /// The oldest `limit` outbox entries, in the order they were written.
@@ -165,8 +171,15 @@ pub trait LocalStore {
     /// transaction. Used to pull back changes a fast clock stamped in the future.
     async fn rewrite_outbox(&self, restamps: &[Restamp], clock: &Clock) -> Result<(), StoreError>;
 
-    /// Records a successful sync; returns how many record fields changed.
+    /// Records a successful sync, and any conflicts it revealed, in one
+    /// transaction; returns how many record fields changed.
     async fn finish_sync(&self, done: &SyncDone<'_>) -> Result<usize, StoreError>;
+
+    /// Every open conflict, in key order.
+    async fn conflicts(&self) -> Result<Vec<Conflict>, StoreError>;
+
+    /// Closes a conflict (*Dismiss*); a local write of the field closes it too.
+    async fn dismiss_conflict(&self, key: &str) -> Result<(), StoreError>;
 
     async fn meta(&self, key: &str) -> Result<Option<Value>, StoreError>;
 
@@ -216,25 +229,6 @@ pub async fn load_clock(store: &impl LocalStore, device_id: &str) -> Result<Cloc
         Some(clock) if clock.node() == device_id => Ok(clock),
         _ => Clock::new(device_id).map_err(|e| StoreError::Corrupt(e.to_string())),
     }
-}
-
-/// Applies pulled changes to a set of records fetched beforehand; shared by
-/// both stores so that they merge identically. Returns how many fields changed.
-pub(crate) fn merge_pulled(
-    records: &mut BTreeMap<String, StoredRecord>,
-    pulled: &[Change],
-) -> usize {
-    let mut updated = 0;
-    for change in pulled {
-        let key = record_key(&change.collection, &change.id);
-        let record = records
-            .entry(key)
-            .or_insert_with(|| StoredRecord::new(&change.collection, &change.id));
-        if matches!(record.apply(change), Applied::Updated { .. }) {
-            updated += 1;
-        }
-    }
-    updated
 }
 
 /// Moves record fields that still hold a restamped write to its new stamp.
