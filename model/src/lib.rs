@@ -7,6 +7,7 @@ pub mod actions;
 pub mod change;
 pub mod events;
 pub mod hlc;
+pub mod kpi;
 pub mod lifecycle;
 pub mod merge;
 pub mod priority;
