@@ -18,3 +18,4 @@ mod setup;
 mod static_files;
 mod support;
 mod sync;
+mod timeout;
