@@ -316,7 +316,9 @@ fn pull_all(
 fn sigterm_lets_a_request_in_flight_finish_then_exits_cleanly() {
     let data = tempfile::tempdir().expect("data dir");
     assert!(user_add(data.path(), USER, PASSWORD).status.success());
-    let mut server = Running::start(data.path());
+    // At debug level the server logs when it starts on a request, which is
+    // how this test knows the request is in flight before it sends SIGTERM.
+    let mut server = Running::start_with(data.path(), &[], "info,tower_http=debug");
     let addr = server.base.trim_start_matches("http://").to_owned();
     let body = json!({"username": USER, "password": PASSWORD, "device_id": DEVICE}).to_string();
     let (head, tail) = body.split_at(10);
@@ -329,6 +331,7 @@ fn sigterm_lets_a_request_in_flight_finish_then_exits_cleanly() {
     )
     .expect("send the first half");
     stream.flush().expect("flush");
+    server.wait_for_log("path=/api/v1/auth/login}: tower_http::trace::on_request");
     let pid = server.child.id().to_string();
     assert!(
         Command::new("kill")

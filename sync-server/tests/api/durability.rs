@@ -47,16 +47,17 @@ pub(crate) struct Running {
 
 impl Running {
     pub(crate) fn start(data: &Path) -> Self {
-        Self::start_with(data, &[])
+        Self::start_with(data, &[], "info")
     }
 
-    /// Like [`Running::start`], with more arguments for `serve`.
-    pub(crate) fn start_with(data: &Path, extra: &[&str]) -> Self {
+    /// Like [`Running::start`], with more arguments for `serve` and the
+    /// `RUST_LOG` filter to run it with.
+    pub(crate) fn start_with(data: &Path, extra: &[&str], log_filter: &str) -> Self {
         let mut child = Command::new(BIN)
             .args(["serve", "--addr", "127.0.0.1:0", "--data"])
             .arg(data)
             .args(extra)
-            .env("RUST_LOG", "info")
+            .env("RUST_LOG", log_filter)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

@@ -9,7 +9,7 @@ use crate::durability::Running;
 #[test]
 fn json_logs_are_one_object_per_line_with_the_request_id() {
     let data = tempfile::tempdir().expect("data dir");
-    let server = Running::start_with(data.path(), &["--log-format", "json"]);
+    let server = Running::start_with(data.path(), &["--log-format", "json"], "info");
     let response = Client::new()
         .get(format!("{}/healthz", server.base))
         .header("x-request-id", "find-me-7")
