@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod change;
+pub mod csv;
 pub mod events;
 pub mod hlc;
 pub mod kpi;
@@ -13,6 +14,7 @@ pub mod merge;
 pub mod priority;
 pub mod problems;
 pub mod protocol;
+pub mod regulator;
 pub mod schema;
 pub mod sla;
 pub mod time;

@@ -84,6 +84,8 @@ pub fn incident(
         ("impact", json!(impact)),
         ("urgency", json!(urgency)),
     ];
+    // Later values replace earlier ones of the same field.
+    fields.retain(|(f, _)| extra.iter().all(|(g, _)| g != f));
     fields.extend(extra.iter().cloned());
     Incident::from_record(name, &record(&fields), events).expect("a live incident")
 }

@@ -277,11 +277,16 @@ fn count_row(incidents: &[&Incident], key: String, start: u64, end: u64) -> Brea
 }
 
 fn by_priority(incidents: &[&Incident], start: u64, end: u64) -> Vec<Breakdown> {
+    // Evaluated once per incident: it replays the timeline.
+    let priorities: Vec<(Option<Priority>, &Incident)> = incidents
+        .iter()
+        .map(|&i| (priority_at(i, end), i))
+        .collect();
     let of = |p: Option<Priority>| -> Vec<&Incident> {
-        incidents
+        priorities
             .iter()
-            .copied()
-            .filter(|i| priority_at(i, end) == p)
+            .filter(|(q, _)| *q == p)
+            .map(|&(_, i)| i)
             .collect()
     };
     let mut rows: Vec<Breakdown> = [

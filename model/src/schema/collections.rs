@@ -43,6 +43,23 @@ pub const EVENT_KINDS: &[&str] = &[
     "review",
 ];
 
+/// How a recordable case ended, the four classification columns of an
+/// OSHA 300-style log; the most serious outcome is the one recorded.
+pub const OUTCOMES: &[&str] = &["death", "days_away", "restricted", "other_recordable"];
+
+/// The injury or illness columns of an OSHA 300-style log.
+pub const INJURY_TYPES: &[&str] = &[
+    "injury",
+    "skin_disorder",
+    "respiratory_condition",
+    "poisoning",
+    "hearing_loss",
+    "other_illness",
+];
+
+/// Days away or restricted are counted up to 180, as OSHA's log caps them.
+pub const MAX_CASE_DAYS: i64 = 180;
+
 pub const ACTION_STATUSES: &[&str] = &["open", "in_progress", "done", "cancelled"];
 
 pub const PROBLEM_STATUSES: &[&str] = &["open", "known_error", "resolved", "closed"];
@@ -80,6 +97,10 @@ const fn field(name: &'static str, kind: FieldKind) -> Field {
 }
 
 const LEVEL: FieldKind = FieldKind::Int { min: 1, max: 3 };
+const CASE_DAYS: FieldKind = FieldKind::Int {
+    min: 0,
+    max: MAX_CASE_DAYS,
+};
 
 pub const INCIDENTS: Collection = Collection {
     name: "incidents",
@@ -114,6 +135,15 @@ pub const INCIDENTS: Collection = Collection {
         field("review_status", FieldKind::Code(REVIEW_STATUSES)),
         field("recordable", FieldKind::Bool),
         field("location", FieldKind::Location),
+        // The regulator log of a recordable case (issue 6). The person's name
+        // is shown only to managers; see `regulator`.
+        text("case_number", 40),
+        text("person_name", 200),
+        text("job_title", 120),
+        field("outcome", FieldKind::Code(OUTCOMES)),
+        field("days_away", CASE_DAYS),
+        field("days_restricted", CASE_DAYS),
+        field("injury_type", FieldKind::Code(INJURY_TYPES)),
     ],
 };
 

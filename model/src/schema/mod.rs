@@ -124,6 +124,16 @@ pub fn label(code: &str) -> &str {
         "open" => "Open",
         "done" => "Done",
         "known_error" => "Known error",
+        // Regulator log outcomes and injury or illness types.
+        "death" => "Death",
+        "days_away" => "Days away from work",
+        "restricted" => "Job transfer or restriction",
+        "other_recordable" => "Other recordable case",
+        "skin_disorder" => "Skin disorder",
+        "respiratory_condition" => "Respiratory condition",
+        "poisoning" => "Poisoning",
+        "hearing_loss" => "Hearing loss",
+        "other_illness" => "All other illnesses",
         other => other,
     }
 }
