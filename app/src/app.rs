@@ -10,7 +10,7 @@ use crate::components::status_bar::StatusBar;
 use crate::components::update_banner::UpdateBanner;
 use crate::pages::{
     incident::IncidentPage, incident_list::IncidentListPage, login::LoginPage,
-    new_incident::NewIncidentPage,
+    new_incident::NewIncidentPage, sync_centre::SyncCentrePage,
 };
 use crate::scheduler;
 use crate::state::{Booted, Ctx, boot};
@@ -52,6 +52,7 @@ fn Shell(booted: std::rc::Rc<Booted>) -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <Guarded><IncidentListPage /></Guarded> } />
                     <Route path=path!("/incidents/new") view=|| view! { <Guarded><NewIncidentPage /></Guarded> } />
                     <Route path=path!("/incidents/:id") view=|| view! { <Guarded><IncidentPage /></Guarded> } />
+                    <Route path=path!("/sync") view=|| view! { <Guarded><SyncCentrePage /></Guarded> } />
                 </Routes>
             </main>
         </Router>

@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 use crate::api::ApiError;
 use crate::clock::tablet_now_ms;
 use crate::state::{Ctx, navigator_online, storage_problem};
-use crate::sync::{SyncContext, SyncError, sync_once};
+use crate::sync::{SyncContext, SyncError, SyncReport, sync_once};
 
 pub const INTERVAL: Duration = Duration::from_secs(30);
 pub const EDIT_DEBOUNCE: Duration = Duration::from_secs(1);
@@ -70,6 +70,7 @@ pub fn sync_now(ctx: Ctx) {
     let services = ctx.services();
     services.runner.failures.set(0);
     cancel_timer(&services.runner);
+    ctx.status.update(|s| s.next_try_ms = None);
     run(ctx);
 }
 
@@ -127,9 +128,15 @@ async fn one_sync(ctx: Ctx) {
         device_id: &services.device_id,
         token: &session.token,
         tablet_now: &tablet_now_ms,
+        on_round: &|so_far: &SyncReport| {
+            ctx.status.update(|s| s.pulled_so_far = Some(so_far.pulled));
+        },
     })
     .await;
-    ctx.status.update(|s| s.syncing = false);
+    ctx.status.update(|s| {
+        s.syncing = false;
+        s.pulled_so_far = None;
+    });
     let runner = &services.runner;
     match result {
         Ok(report) => {
@@ -137,8 +144,15 @@ async fn one_sync(ctx: Ctx) {
             ctx.status.update(|s| {
                 s.server_reachable = true;
                 s.browser_online = true;
-                s.problem = None;
+                s.problem = (report.refused > 0).then(|| {
+                    format!(
+                        "The server refused {} of the changes sent; open Sync to see why.",
+                        report.refused
+                    )
+                });
                 s.last_synced_ms = Some(tablet_now_ms());
+                s.next_try_ms = None;
+                s.last_report = Some(report.clone());
             });
             if report.updated > 0 || report.restamped > 0 {
                 ctx.records_changed();
@@ -167,6 +181,8 @@ async fn one_sync(ctx: Ctx) {
                 SyncError::Store(store) => s.problem = Some(storage_problem(store)),
             });
             let delay = backoff_ms(failures, js_sys::Math::random());
+            ctx.status
+                .update(|s| s.next_try_ms = Some(tablet_now_ms() + delay));
             schedule(ctx, Duration::from_millis(delay));
         }
     }

@@ -15,6 +15,7 @@ use crate::storage::idb::IdbStore;
 use crate::storage::{
     LocalStore, Session, StoreError, device_id, load_clock, load_meta, meta, save_meta,
 };
+use crate::sync::SyncReport;
 
 /// The name of the app's IndexedDB database.
 pub const DB_NAME: &str = "outpost";
@@ -43,6 +44,12 @@ pub struct SyncStatus {
     pub syncing: bool,
     /// The last failure that needs a person to know, as a sentence.
     pub problem: Option<String>,
+    /// What the last successful sync did.
+    pub last_report: Option<SyncReport>,
+    /// While a sync runs: changes pulled so far.
+    pub pulled_so_far: Option<usize>,
+    /// After a failure: when the next automatic try is, tablet time (Unix ms).
+    pub next_try_ms: Option<u64>,
 }
 
 impl SyncStatus {

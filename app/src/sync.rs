@@ -9,7 +9,9 @@ use outpost_model::time::parse_rfc3339_ms;
 
 use crate::api::{ApiError, SyncTransport};
 use crate::clock::{DeviceClock, measure_offset};
-use crate::storage::{LocalStore, Restamp, StoreError, SyncDone, load_meta, meta, save_meta};
+use crate::storage::{
+    FailedChange, LocalStore, Restamp, StoreError, SyncDone, load_meta, meta, save_meta,
+};
 
 /// Most outbox changes pushed in one request.
 pub const PUSH_BATCH: u32 = 1_000;
@@ -31,6 +33,8 @@ pub struct SyncReport {
     pub updated: usize,
     /// Unsent changes that were pulled back because the clock ran ahead.
     pub restamped: usize,
+    /// Sent changes the server refused for good (kept as failed changes).
+    pub refused: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -42,7 +46,8 @@ pub enum SyncError {
 }
 
 /// Everything one sync needs; `tablet_now` reads the tablet's clock (tests
-/// pass a fake one).
+/// pass a fake one); `on_round` hears the running totals after every round
+/// trip, so a long first pull can show how far it has got.
 pub struct SyncContext<'a, S, T> {
     pub store: &'a S,
     pub transport: &'a T,
@@ -50,6 +55,7 @@ pub struct SyncContext<'a, S, T> {
     pub device_id: &'a str,
     pub token: &'a str,
     pub tablet_now: &'a dyn Fn() -> u64,
+    pub on_round: &'a dyn Fn(&SyncReport),
 }
 
 impl<S, T> std::fmt::Debug for SyncContext<'_, S, T> {
@@ -104,6 +110,18 @@ pub async fn sync_once<S: LocalStore, T: SyncTransport>(
             clock.clock.clone()
         };
         let acknowledged: Vec<u64> = entries.iter().map(|e| e.seq).collect();
+        let failed: Vec<FailedChange> = response
+            .refused
+            .iter()
+            .filter_map(|p| {
+                entries.get(p.index).map(|e| FailedChange {
+                    change: e.change.clone(),
+                    reason: p.message.clone(),
+                })
+            })
+            .collect();
+        // The cursor is stored with every page, in the same transaction as
+        // the page's changes: an interrupted pull resumes where it stopped.
         report.updated += cx
             .store
             .finish_sync(&SyncDone {
@@ -113,10 +131,13 @@ pub async fn sync_once<S: LocalStore, T: SyncTransport>(
                 cursor: response.cursor.as_deref(),
                 offset_ms: offset,
                 synced_at_ms: received_at,
+                failed: &failed,
             })
             .await?;
-        report.sent += acknowledged.len();
+        report.sent += acknowledged.len().saturating_sub(failed.len());
+        report.refused += failed.len();
         report.pulled += response.changes.len();
+        (cx.on_round)(&report);
         if !response.more && cx.store.outbox_len().await? == 0 {
             break;
         }

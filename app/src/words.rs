@@ -51,3 +51,34 @@ pub fn shortened(text: &str, max: usize) -> String {
         format!("{}…", cut.trim_end())
     }
 }
+
+/// `12000` as "12,000".
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// "1 change" / "3 changes".
+pub fn changes(n: usize) -> String {
+    match n {
+        1 => "1 change".to_owned(),
+        n => format!("{} changes", thousands(n)),
+    }
+}
+
+/// A wait in words: "45 s", "2 min 5 s".
+pub fn wait(ms: u64) -> String {
+    let secs = ms.div_ceil(1000);
+    match (secs / 60, secs % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
+    }
+}

@@ -24,6 +24,7 @@ fn done<'a>(pulled: &'a [outpost_model::Change], clock: &'a Clock) -> SyncDone<'
         cursor: Some("c1"),
         offset_ms: 0,
         synced_at_ms: 1,
+        failed: &[],
     }
 }
 

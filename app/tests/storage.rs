@@ -93,6 +93,7 @@ async fn pulled_changes_merge_per_field_and_older_ones_are_ignored() {
             cursor: Some("c1"),
             offset_ms: 0,
             synced_at_ms: 9,
+            failed: &[],
         })
         .await
         .unwrap();
@@ -139,6 +140,7 @@ async fn only_acknowledged_outbox_entries_are_removed() {
             cursor: None,
             offset_ms: 0,
             synced_at_ms: 1,
+            failed: &[],
         })
         .await
         .unwrap();

@@ -62,6 +62,7 @@ impl Device {
             device_id: "dev-a",
             token: "t",
             tablet_now: &tablet_now,
+            on_round: &|_| {},
         })
         .await
     }

@@ -155,6 +155,29 @@ describe('offline: opens with no network, installable, conflicts shown', { timeo
     });
   });
 
+  test('the sync centre lists what is waiting per record, then that everything was sent', async () => {
+    await step('sync-centre', async () => {
+      const title = `Spill kit missing ${run}`;
+      await a.context.setOffline(true);
+      const id = await logIncident(a, title);
+      await a.page.getByRole('link', { name: 'Sync', exact: true }).click();
+      await a.page.getByRole('heading', { name: 'Sync', exact: true }).waitFor();
+      const row = a.page.locator('.plain-list li').filter({ hasText: title });
+      await row.first().waitFor();
+      assert.match(await row.first().innerText(), /Title/);
+      assert.equal(await row.first().getByRole('link').getAttribute('href'), `/incidents/${id}`);
+      for (const [width, height] of [[768, 1024], [1024, 768]]) {
+        await a.page.setViewportSize({ width, height });
+        await screenshot(a.page, `sync-${width}x${height}`);
+      }
+      await a.page.setViewportSize({ width: 768, height: 1024 });
+      await a.context.setOffline(false);
+      await syncAllSent(a);
+      await a.page.getByText('Nothing is waiting').waitFor();
+      await a.page.getByText(/^Last synced at \d\d:\d\d: (sent|nothing new)/).waitFor();
+    });
+  });
+
   test('Chromium finds nothing that stops installing the app', async () => {
     // Playwright's contexts are off the record, which alone blocks
     // installing; a profile on disk is judged like a tablet's browser.

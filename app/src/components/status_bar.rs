@@ -62,6 +62,7 @@ pub fn StatusBar() -> impl IntoView {
             <nav class="top-nav" aria-label="Main">
                 <span class="brand">"Outpost"</span>
                 <A href="/">"Incidents"</A>
+                <A href="/sync">"Sync"</A>
             </nav>
             <div class="sync">
                 <div role="status" class="sync-status">

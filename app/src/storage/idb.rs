@@ -18,8 +18,8 @@ use wasm_bindgen::JsValue;
 
 use super::conflict::merge_pulled;
 use super::{
-    Conflict, LocalStore, OutboxEntry, Restamp, StoreError, StoredRecord, SyncDone, conflict_key,
-    meta, record_key, restamp_records,
+    Conflict, FailedChange, LocalStore, OutboxEntry, Restamp, StoreError, StoredRecord, SyncDone,
+    conflict_key, meta, record_key, restamp_records,
 };
 
 const VERSION: u8 = 2;
@@ -148,7 +148,11 @@ fn keys_of(changes: &[Change]) -> Vec<String> {
 }
 
 fn clock_json(clock: &Clock) -> Result<Value, StoreError> {
-    serde_json::to_value(clock).map_err(|e| StoreError::Failed(e.to_string()))
+    to_value(clock)
+}
+
+fn to_value<T: Serialize>(value: &T) -> Result<Value, StoreError> {
+    serde_json::to_value(value).map_err(|e| StoreError::Failed(e.to_string()))
 }
 
 impl LocalStore for IdbStore {
@@ -265,6 +269,19 @@ impl LocalStore for IdbStore {
                     .delete(meta::CURSOR.to_owned())
                     .primitive()?;
             }
+        }
+        if !done.failed.is_empty() {
+            let stored: Option<JsValue> = tx
+                .object_store(META)?
+                .get(meta::FAILED.to_owned())
+                .primitive()?
+                .await?;
+            let mut failed: Vec<FailedChange> = match stored {
+                Some(js) => from_js(js)?,
+                None => Vec::new(),
+            };
+            failed.extend_from_slice(done.failed);
+            put_meta(&tx, meta::FAILED, &to_value(&failed)?)?;
         }
         put_meta(&tx, meta::OFFSET_MS, &Value::from(done.offset_ms))?;
         put_meta(&tx, meta::LAST_SYNCED, &Value::from(done.synced_at_ms))?;

@@ -123,6 +123,18 @@ impl LocalStore for MemoryStore {
             Some(c) => m.insert(meta::CURSOR.to_owned(), Value::from(c)),
             None => m.remove(meta::CURSOR),
         };
+        if !done.failed.is_empty() {
+            let mut failed: Vec<super::FailedChange> = m
+                .get(meta::FAILED)
+                .map(|v| serde_json::from_value(v.clone()))
+                .transpose()
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?
+                .unwrap_or_default();
+            failed.extend_from_slice(done.failed);
+            let value =
+                serde_json::to_value(&failed).map_err(|e| StoreError::Failed(e.to_string()))?;
+            m.insert(meta::FAILED.to_owned(), value);
+        }
         m.insert(meta::OFFSET_MS.to_owned(), Value::from(done.offset_ms));
         m.insert(meta::LAST_SYNCED.to_owned(), Value::from(done.synced_at_ms));
         Ok(updated)

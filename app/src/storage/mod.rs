@@ -32,6 +32,8 @@ pub mod meta {
     pub const USER: &str = "user";
     /// When the last sync finished, tablet time in Unix milliseconds.
     pub const LAST_SYNCED: &str = "last_synced";
+    /// Changes the server refused for good, with its reasons ([`FailedChange`]).
+    pub const FAILED: &str = "failed";
 }
 
 /// Why the tablet could not read or write its own data. Messages are for a
@@ -114,6 +116,17 @@ pub struct OutboxEntry {
     pub change: Change,
 }
 
+/// A change the server refused for good (for example one this user may not
+/// make). It leaves the outbox, so it is not sent again and again, but is
+/// kept here with the reason, to be shown and downloaded: nothing typed is
+/// dropped silently.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailedChange {
+    pub change: Change,
+    /// The server's sentence.
+    pub reason: String,
+}
+
 /// Who is signed in on this tablet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
@@ -145,6 +158,8 @@ pub struct SyncDone<'a> {
     pub cursor: Option<&'a str>,
     pub offset_ms: i64,
     pub synced_at_ms: u64,
+    /// Acknowledged changes the server refused; added to [`meta::FAILED`].
+    pub failed: &'a [FailedChange],
 }
 
 /// The tablet's storage. The app is single-threaded wasm and IndexedDB futures

@@ -1,0 +1,128 @@
+//! The sync client over several pages and with refusals: an interrupted first
+//! pull resumes from the last stored cursor, and changes the server refuses
+//! for good leave the outbox but are kept, with the reason, as failed.
+
+use std::cell::RefCell;
+
+use outpost_app::api::ApiError;
+use outpost_app::clock::DeviceClock;
+use outpost_app::storage::memory::MemoryStore;
+use outpost_app::storage::{FailedChange, LocalStore, load_meta, meta};
+use outpost_app::sync::{SyncContext, SyncReport, sync_once};
+use outpost_model::Clock;
+use outpost_model::protocol::ChangeProblem;
+use outpost_model::time::parse_rfc3339_ms;
+use serde_json::json;
+use wasm_bindgen_test::*;
+
+mod common;
+use common::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const SERVER_TIME: &str = "2026-11-26T21:38:04.123Z";
+
+async fn sync(
+    store: &MemoryStore,
+    server: &FakeServer,
+    rounds: &RefCell<Vec<usize>>,
+) -> Result<SyncReport, outpost_app::sync::SyncError> {
+    let now = parse_rfc3339_ms(SERVER_TIME).unwrap();
+    let clock = RefCell::new(DeviceClock::new(Clock::new("dev-a").unwrap(), 0));
+    sync_once(&SyncContext {
+        store,
+        transport: server,
+        clock: &clock,
+        device_id: "dev-a",
+        token: "t",
+        tablet_now: &move || now,
+        on_round: &|r: &SyncReport| rounds.borrow_mut().push(r.pulled),
+    })
+    .await
+}
+
+fn page(n: u64, cursor: &str, more: bool) -> outpost_model::protocol::SyncResponse {
+    let id = format!("0193f3a2-6c1e-7cc0-8a55-2f6e2b1d9c{n:02}");
+    response(
+        SERVER_TIME,
+        vec![change(
+            &id,
+            "title",
+            json!(format!("incident {n}")),
+            n,
+            "dev-b",
+        )],
+        cursor,
+        more,
+    )
+}
+
+#[wasm_bindgen_test]
+async fn an_interrupted_first_pull_resumes_from_the_last_page_and_reports_progress() {
+    let store = MemoryStore::new();
+    let server = FakeServer::default();
+    let rounds = RefCell::new(Vec::new());
+    server.answer(Ok(page(1, "c1", true)));
+    server.answer(Ok(page(2, "c2", true)));
+    server.answer(Err(ApiError::Offline));
+    assert!(sync(&store, &server, &rounds).await.is_err());
+    assert_eq!(*rounds.borrow(), vec![1, 2], "progress after every page");
+    assert_eq!(store.records("incidents").await.unwrap().len(), 2);
+    assert_eq!(
+        load_meta::<String>(&store, meta::CURSOR)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("c2")
+    );
+
+    server.answer(Ok(page(3, "c3", false)));
+    sync(&store, &server, &rounds).await.unwrap();
+    let cursors: Vec<Option<String>> = server
+        .requests
+        .borrow()
+        .iter()
+        .map(|r| r.cursor.clone())
+        .collect();
+    assert_eq!(cursors[0], None);
+    assert_eq!(
+        cursors.last().unwrap().as_deref(),
+        Some("c2"),
+        "no starting over"
+    );
+    assert_eq!(store.records("incidents").await.unwrap().len(), 3);
+}
+
+#[wasm_bindgen_test]
+async fn refused_changes_leave_the_outbox_and_are_kept_with_the_reason() {
+    let store = MemoryStore::new();
+    let clock = Clock::new("dev-a").unwrap();
+    let mine = [
+        change(INCIDENT, "title", json!("allowed"), 1_000, "dev-a"),
+        change(INCIDENT, "urgency", json!(1), 1_000, "dev-a"),
+    ];
+    store.save_local(&mine, &clock).await.unwrap();
+    let server = FakeServer::default();
+    let mut answer = response(SERVER_TIME, vec![], "c1", false);
+    answer.refused = vec![ChangeProblem {
+        index: 1,
+        collection: "incidents".into(),
+        id: INCIDENT.into(),
+        field: "urgency".into(),
+        code: "forbidden".into(),
+        message: "a reporter can only change incidents they reported; ask a manager".into(),
+    }];
+    server.answer(Ok(answer));
+    let report = sync(&store, &server, &RefCell::new(Vec::new()))
+        .await
+        .unwrap();
+    assert_eq!((report.sent, report.refused), (1, 1));
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+    let failed = load_meta::<Vec<FailedChange>>(&store, meta::FAILED)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].change, mine[1]);
+    assert!(failed[0].reason.contains("ask a manager"));
+}
