@@ -127,7 +127,8 @@ pub trait Store: Send + Sync + 'static {
         created_at: &str,
     ) -> StoreResult<()>;
 
-    /// Keeps a token's hash (never the token) bound to a user and a device.
+    /// Keeps a token's hash (never the token) bound to a user and a device,
+    /// ending any other session on that device.
     fn add_token(
         &self,
         token_hash: &str,

@@ -144,7 +144,7 @@ impl Store for SqliteStore {
         expires_at_ms: u64,
     ) -> StoreResult<()> {
         accounts::add_token(
-            &self.writer(),
+            &mut self.writer(),
             token_hash,
             user_id,
             device_id,

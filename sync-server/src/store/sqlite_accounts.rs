@@ -145,23 +145,32 @@ pub fn update_user(
 }
 
 pub fn add_token(
-    conn: &Connection,
+    conn: &mut Connection,
     token_hash: &str,
     user_id: &str,
     device_id: &str,
     expires_at_ms: u64,
 ) -> StoreResult<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // Expired tokens are useless; clearing them here keeps the table small
     // without a background job.
-    conn.execute(
+    tx.execute(
         "DELETE FROM tokens WHERE expires_at_ms < ?1",
         params![to_i64(expires_at_ms.saturating_sub(60 * SLIDE_STEP_MS))],
     )?;
-    conn.execute(
+    // One session per device: a device id is bound to the session that
+    // signed it in last, so whoever signs in on a device (or claims its id)
+    // ends the session that was there instead of sharing it.
+    tx.execute(
+        "DELETE FROM tokens WHERE device_id = ?1",
+        params![device_id],
+    )?;
+    tx.execute(
         "INSERT INTO tokens (token_hash, user_id, device_id, expires_at_ms)
          VALUES (?1, ?2, ?3, ?4)",
         params![token_hash, user_id, device_id, to_i64(expires_at_ms)],
     )?;
+    tx.commit()?;
     Ok(())
 }
 

@@ -241,3 +241,28 @@ fn a_token_expires_after_30_days_without_use() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(code(&body), "unauthorized");
 }
+
+#[test]
+fn signing_in_on_a_device_ends_the_session_that_was_on_it() {
+    let server = TestServer::start();
+    let first = server.token(DEVICE);
+    let again = server.token(DEVICE);
+    assert_eq!(
+        server.get(&first, "/api/v1/users").0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(server.get(&again, "/api/v1/users").0, StatusCode::OK);
+    // Someone else signing in with this device's id takes it over rather
+    // than writing alongside alice as her device.
+    let response = server.login("sam", PASSWORD, DEVICE);
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "no sam yet");
+    server.user_token("sam", Role::Manager, DEVICE);
+    assert_eq!(
+        server.get(&again, "/api/v1/users").0,
+        StatusCode::UNAUTHORIZED
+    );
+    // Other devices keep their sessions.
+    let other = server.token("tablet-2");
+    server.user_token("nico", Role::Reporter, "tablet-3");
+    assert_eq!(server.get(&other, "/api/v1/users").0, StatusCode::OK);
+}
