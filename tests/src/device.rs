@@ -147,6 +147,12 @@ impl Device {
             }
             let response: SyncResponse =
                 serde_json::from_str(&body).map_err(|_| SyncError::Refused { status, body })?;
+            if !response.refused.is_empty() {
+                return Err(SyncError::Refused {
+                    status,
+                    body: format!("{:?}", response.refused),
+                });
+            }
             if let Some(server_ms) = parse_rfc3339_ms(&response.server_time) {
                 self.offset_ms = server_ms as i64 - midpoint;
             }

@@ -193,7 +193,10 @@ fn run_schedule(
 fn tablets_with_lying_clocks_converge_to_the_servers_state_and_lose_nothing() {
     let server = TestServer::start();
     server.add_user("ana", Role::Manager, "password-ana");
-    server.add_user("ben", Role::Reporter, "password-ben");
+    // Both may edit every incident: this test is about merging, and the
+    // server's role rules (tested in sync-server) would refuse a reporter's
+    // edits of someone else's incident.
+    server.add_user("ben", Role::Manager, "password-ben");
     let base = server.url("");
     let mut devices: Vec<Device> = (0..TABLETS)
         .map(|i| {
