@@ -8,6 +8,7 @@ use leptos_router::path;
 use crate::browser::service_worker::{self, reload};
 use crate::components::status_bar::StatusBar;
 use crate::components::update_banner::UpdateBanner;
+use crate::pages::{dashboard::DashboardPage, regulator::RegulatorPage, report::ReportPage};
 use crate::pages::{
     incident::IncidentPage, incident_list::IncidentListPage, login::LoginPage,
     new_incident::NewIncidentPage, sync_centre::SyncCentrePage,
@@ -53,6 +54,9 @@ fn Shell(booted: std::rc::Rc<Booted>) -> impl IntoView {
                     <Route path=path!("/incidents/new") view=|| view! { <Guarded><NewIncidentPage /></Guarded> } />
                     <Route path=path!("/incidents/:id") view=|| view! { <Guarded><IncidentPage /></Guarded> } />
                     <Route path=path!("/sync") view=|| view! { <Guarded><SyncCentrePage /></Guarded> } />
+                    <Route path=path!("/dashboard") view=|| view! { <Guarded><DashboardPage /></Guarded> } />
+                    <Route path=path!("/report") view=|| view! { <Guarded><ReportPage /></Guarded> } />
+                    <Route path=path!("/regulator") view=|| view! { <Guarded><RegulatorPage /></Guarded> } />
                 </Routes>
             </main>
         </Router>

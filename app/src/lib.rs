@@ -7,6 +7,8 @@ pub mod browser;
 pub mod clock;
 pub mod components;
 pub mod edits;
+pub mod export;
+pub mod kpi;
 pub mod pages;
 pub mod scheduler;
 pub mod state;

@@ -62,6 +62,9 @@ pub fn StatusBar() -> impl IntoView {
             <nav class="top-nav" aria-label="Main">
                 <span class="brand">"Outpost"</span>
                 <A href="/">"Incidents"</A>
+                <A href="/dashboard">"Dashboard"</A>
+                <A href="/report">"Monthly report"</A>
+                <A href="/regulator">"Regulator log"</A>
                 <A href="/sync">"Sync"</A>
             </nav>
             <div class="sync">

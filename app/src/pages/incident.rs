@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::components::conflict_notice::ConflictNotices;
 use crate::components::incident_fields::IncidentFields;
+use crate::components::incident_workflow::{IncidentSections, IncidentTriage};
 use crate::components::priority_badge::PriorityBadge;
 use crate::edits::{FormField, IncidentForm, SiteChoice, changed_writes};
 use crate::pages::new_incident::site_names;
@@ -19,6 +20,14 @@ use crate::storage::{LocalStore, StoreError, StoredRecord};
 struct Loaded {
     form: Option<IncidentForm>,
     sites: Vec<StoredRecord>,
+}
+
+/// The form's impact and urgency as levels, when both are numbers.
+fn form_levels(form: &IncidentForm) -> Option<outpost_model::Levels> {
+    Some(outpost_model::Levels {
+        impact: form.impact.parse().ok()?,
+        urgency: form.urgency.parse().ok()?,
+    })
 }
 
 #[component]
@@ -88,7 +97,18 @@ pub fn IncidentPage() -> impl IntoView {
             .map(|l| l.sites)
             .unwrap_or_default();
         let site = SiteChoice::resolve(&sites, &after.site, || uuid::Uuid::now_v7().to_string());
-        let writes = changed_writes(&before, &after, &id.get_untracked(), &site);
+        let mut writes = changed_writes(&before, &after, &id.get_untracked(), &site);
+        // An impact or urgency change appends a priority event in the same save.
+        if let Some(user) = ctx.user.get_untracked() {
+            writes.extend(crate::workflow::priority_event_writes(
+                form_levels(&before),
+                form_levels(&after),
+                &id.get_untracked(),
+                &user.id,
+                crate::now::wall_now(ctx),
+                &crate::workflow::new_id(),
+            ));
+        }
         if writes.is_empty() {
             edits.set(Vec::new());
             message.set(Some((true, "Nothing changed.".into())));
@@ -129,8 +149,9 @@ pub fn IncidentPage() -> impl IntoView {
                     <PriorityBadge priority=priority />
                 </div>
                 <ConflictNotices id=id />
+                <IncidentTriage id=id />
                 <form class="form" on:submit=save novalidate=true>
-                    <IncidentFields form=shown set=set errors=errors site_names=names with_status=true />
+                    <IncidentFields form=shown set=set errors=errors site_names=names />
                     <div class="actions">
                         <button type="submit" class="button button-primary">"Save"</button>
                         {move || message.get().map(|(ok, text)| {
@@ -139,6 +160,7 @@ pub fn IncidentPage() -> impl IntoView {
                         })}
                     </div>
                 </form>
+                <IncidentSections id=id />
             </Show>
         </section>
     }

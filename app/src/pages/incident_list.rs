@@ -1,66 +1,28 @@
-//! `/`: every incident on this tablet, newest first, updated live by sync.
+//! `/`: every incident on this tablet, searched, filtered and sorted by what
+//! the URL query says, updated live by sync. Only the rows on screen (plus a
+//! buffer) are drawn, so ten thousand incidents scroll smoothly.
 
+use leptos::ev;
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use leptos_router::components::A;
-use outpost_model::Priority;
-use outpost_model::schema::label;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use wasm_bindgen::JsCast;
 
+use crate::components::list_filters::ListFilters;
 use crate::components::priority_badge::PriorityBadge;
-use crate::edits::site_name;
+use crate::components::sla_chips::SlaChips;
+use crate::directory::use_directory;
+use crate::list_query::{ListQuery, Row, rows, select, window as visible_range};
+use crate::now::use_now;
 use crate::state::{Ctx, storage_problem};
-use crate::storage::{LocalStore, StoredRecord};
+use crate::storage::{LocalStore, StoreError};
+use crate::workflow::{events_by_incident, sla_report};
 
-/// One row of the list, ready to show.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    pub id: String,
-    /// Changes whenever any field does, so the keyed list redraws the row.
-    pub version: String,
-    pub title: String,
-    pub priority: Option<Priority>,
-    pub status: String,
-    pub category: String,
-    pub site: String,
-}
-
-/// The visible incidents, newest first (ids are UUIDv7, so by id descending).
-pub fn rows(incidents: &[StoredRecord], sites: &[StoredRecord]) -> Vec<Row> {
-    let mut rows: Vec<Row> = incidents
-        .iter()
-        .filter(|r| !r.is_deleted())
-        .map(|r| Row {
-            id: r.id.clone(),
-            version: r
-                .record()
-                .latest_hlc()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
-            title: r
-                .str("title")
-                .filter(|t| !t.is_empty())
-                .unwrap_or("(no title)")
-                .to_owned(),
-            priority: r
-                .int("impact")
-                .zip(r.int("urgency"))
-                .and_then(|(i, u)| Priority::from_impact_urgency(i, u)),
-            status: r
-                .str("status")
-                .map(|s| label(s).to_owned())
-                .unwrap_or_default(),
-            category: r
-                .str("category")
-                .map(|s| label(s).to_owned())
-                .unwrap_or_default(),
-            site: r
-                .str("site")
-                .map(|id| site_name(sites, id))
-                .unwrap_or_default(),
-        })
-        .collect();
-    rows.sort_by(|a, b| b.id.cmp(&a.id));
-    rows
-}
+/// Height of one row in CSS pixels, as `.incident-row` sets it (with its gap).
+pub const ROW_HEIGHT: f64 = 156.0;
+/// Rows drawn above and below the visible ones.
+pub const BUFFER: usize = 8;
 
 #[component]
 pub fn IncidentListPage() -> impl IntoView {
@@ -71,15 +33,104 @@ pub fn IncidentListPage() -> impl IntoView {
         async move {
             let incidents = services.store.records("incidents").await?;
             let sites = services.store.records("sites").await?;
-            Ok::<_, crate::storage::StoreError>(rows(&incidents, &sites))
+            let events = services.store.records("events").await?;
+            let site_options: Vec<(String, String)> = sites
+                .iter()
+                .filter(|s| !s.is_deleted())
+                .filter_map(|s| Some((s.id.clone(), s.str("name")?.to_owned())))
+                .collect();
+            Ok::<_, StoreError>((
+                rows(&incidents, &sites, events_by_incident(&events)),
+                site_options,
+            ))
         }
     });
-    let list = move || data.get().and_then(Result::ok).unwrap_or_default();
+    let query_map = use_query_map();
+    let query = Memo::new(move |_| {
+        query_map.with(|m| ListQuery::from_pairs(m.latest_values().map(|(k, v)| (k.as_ref(), v))))
+    });
+    let navigate = use_navigate();
+    let set_query = Callback::new(move |q: ListQuery| {
+        let options = NavigateOptions {
+            replace: true,
+            scroll: false,
+            ..Default::default()
+        };
+        navigate(&format!("/{}", q.to_query()), options);
+    });
+    let now = use_now(ctx);
+    let users = use_directory();
+    let people = Signal::derive(move || {
+        users.with(|u| {
+            u.iter()
+                .map(|u| (u.id.clone(), u.name.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let sites = Signal::derive(move || {
+        data.get()
+            .and_then(Result::ok)
+            .map(|d| d.1)
+            .unwrap_or_default()
+    });
+    let me = move || {
+        ctx.user
+            .with(|u| u.as_ref().map(|u| u.id.clone()).unwrap_or_default())
+    };
+    let all = Memo::new(move |_| {
+        data.get()
+            .and_then(Result::ok)
+            .map(|d| d.0)
+            .unwrap_or_default()
+    });
+    let shown = Memo::new(move |_| all.with(|rows| select(rows, &query.get(), &me(), now.get())));
     let problem = move || match data.get() {
         Some(Err(e)) => Some(storage_problem(&e)),
         _ => None,
     };
-    let loaded = move || data.get().is_some();
+
+    // Windowing: where the list is relative to the viewport.
+    let list_ref = NodeRef::<leptos::html::Ul>::new();
+    let viewport = RwSignal::new((0.0_f64, 1024.0_f64));
+    let measure = move || {
+        let Some(list) = list_ref.get_untracked() else {
+            return;
+        };
+        let element: &web_sys::HtmlElement = list.unchecked_ref();
+        let page = window();
+        let scrolled = page.scroll_y().unwrap_or(0.0);
+        let height = page
+            .inner_height()
+            .ok()
+            .and_then(|h| h.as_f64())
+            .unwrap_or(1024.0);
+        viewport.set((scrolled - f64::from(element.offset_top()), height));
+    };
+    let scroll = window_event_listener(ev::scroll, move |_| measure());
+    let resize = window_event_listener(ev::resize, move |_| measure());
+    on_cleanup(move || {
+        scroll.remove();
+        resize.remove();
+    });
+    Effect::new(move |_| {
+        shown.track();
+        measure();
+    });
+    let range = Memo::new(move |_| {
+        let (offset, height) = viewport.get();
+        visible_range(offset, height, ROW_HEIGHT, shown.with(Vec::len), BUFFER)
+    });
+    let visible = move || {
+        let r = range.get();
+        shown.with(|rows| rows[r.clone()].to_vec())
+    };
+    let pad_top = move || format!("{}px", range.get().start as f64 * ROW_HEIGHT);
+    let pad_bottom = move || {
+        format!(
+            "{}px",
+            (shown.with(Vec::len) - range.get().end) as f64 * ROW_HEIGHT
+        )
+    };
 
     view! {
         <section class="page">
@@ -87,37 +138,48 @@ pub fn IncidentListPage() -> impl IntoView {
                 <h1>"Incidents"</h1>
                 <A href="/incidents/new" attr:class="button button-primary">"New incident"</A>
             </div>
+            <ListFilters query=query set=set_query sites=sites people=people />
             {move || problem().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
-            <Show when=move || loaded() && list().is_empty() && problem().is_none()>
+            <p class="list-count" role="status">
+                {move || {
+                    let (n, total) = (shown.with(Vec::len), all.with(Vec::len));
+                    if n == total { format!("{total} incidents") } else { format!("{n} of {total} incidents") }
+                }}
+            </p>
+            <Show when=move || data.get().is_some() && all.with(Vec::is_empty) && problem().is_none()>
                 <p class="empty">"No incidents on this tablet yet. Tap New incident to log one."</p>
             </Show>
-            <ul class="incident-list">
-                <For
-                    each=list
-                    key=|row| (row.id.clone(), row.version.clone())
-                    children=move |row| {
-                        let href = format!("/incidents/{}", row.id);
-                        let priority = row.priority;
-                        view! {
-                            <li class="incident-row">
-                                <A href=href attr:class="incident-title">{row.title}</A>
-                                <div class="incident-meta">
-                                    <PriorityBadge priority=Signal::derive(move || priority) />
-                                    <span class="meta-item">
-                                        <span class="meta-label">"Status "</span>{row.status}
-                                    </span>
-                                    <span class="meta-item">
-                                        <span class="meta-label">"Category "</span>{row.category}
-                                    </span>
-                                    <span class="meta-item">
-                                        <span class="meta-label">"Site "</span>{row.site}
-                                    </span>
-                                </div>
-                            </li>
-                        }
-                    }
-                />
+            // Padding set through the CSS object model, which the CSP allows;
+            // no style attribute is written into the markup.
+            <ul class="incident-list" node_ref=list_ref style:padding-top=pad_top style:padding-bottom=pad_bottom>
+                <For each=visible key=|row| (row.id.clone(), row.version.clone()) let:row>
+                    <ListRow row=row now=now />
+                </For>
             </ul>
         </section>
+    }
+}
+
+#[component]
+fn ListRow(row: Row, now: Signal<u64>) -> impl IntoView {
+    let href = format!("/incidents/{}", row.id);
+    let priority = row.priority;
+    let report = {
+        let (record, events) = (row.record.clone(), row.events.clone());
+        Signal::derive(move || sla_report(&record, &events, now.get()))
+    };
+    view! {
+        <li class="incident-row">
+            <A href=href attr:class="incident-title">{row.title}</A>
+            <div class="incident-meta">
+                <PriorityBadge priority=Signal::derive(move || priority) />
+                <span class="meta-item"><span class="meta-label">"Status "</span>{row.status}</span>
+                <span class="meta-item"><span class="meta-label">"Category "</span>{row.category}</span>
+                <span class="meta-item"><span class="meta-label">"Site "</span>{row.site}</span>
+            </div>
+            <div class="row-chips">
+                <SlaChips report=report />
+            </div>
+        </li>
     }
 }

@@ -1,7 +1,10 @@
 //! One page per route.
 
+pub mod dashboard;
 pub mod incident;
 pub mod incident_list;
 pub mod login;
 pub mod new_incident;
+pub mod regulator;
+pub mod report;
 pub mod sync_centre;

@@ -80,8 +80,17 @@ pub fn NewIncidentPage() -> impl IntoView {
             let site =
                 SiteChoice::resolve(&known, &draft.site, || uuid::Uuid::now_v7().to_string());
             let id = uuid::Uuid::now_v7().to_string();
-            let now = format_rfc3339_ms(ctx.services().clock.borrow().wall_ms(tablet_now_ms()));
-            let writes = new_incident_writes(&draft, &id, &site, &user.id, &now);
+            let at_ms = ctx.services().clock.borrow().wall_ms(tablet_now_ms());
+            let now = format_rfc3339_ms(at_ms);
+            let mut writes = new_incident_writes(&draft, &id, &site, &user.id, &now);
+            // The timeline starts with the incident, in the same save.
+            writes.extend(crate::workflow::event_writes(
+                &outpost_model::events::created(),
+                &id,
+                &user.id,
+                at_ms,
+                &crate::workflow::new_id(),
+            ));
             match ctx.save(writes).await {
                 Ok(()) => navigate(&format!("/incidents/{id}"), Default::default()),
                 Err(e) => {

@@ -1,0 +1,193 @@
+//! `/problems`: problem records with how many incidents each groups, the
+//! model's suggestions (three or more alike incidents within 30 days) with
+//! *Create problem*, and a form to create one by hand.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use outpost_model::problems::{IncidentFacts, ProblemSuggestion, suggest};
+use outpost_model::schema::{self, label};
+
+use crate::components::problem_link::link_write;
+use crate::edits::{Write, site_name};
+use crate::state::{Ctx, storage_problem};
+use crate::storage::{LocalStore, StoreError, StoredRecord};
+use crate::workflow::{can_manage, new_id};
+
+/// The writes of a new problem, and of linking `incidents` to it.
+pub fn new_problem_writes(
+    id: &str,
+    title: &str,
+    description: &str,
+    incidents: &[String],
+) -> Vec<Write> {
+    let w = |f, v: &str| Write::new(&schema::PROBLEMS, id, f, v);
+    let mut writes = vec![w("title", title.trim()), w("status", "open")];
+    if !description.trim().is_empty() {
+        writes.push(w("description", description.trim()));
+    }
+    writes.extend(incidents.iter().map(|i| link_write(i, Some(id))));
+    writes
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Loaded {
+    problems: Vec<(StoredRecord, usize)>,
+    suggestions: Vec<(ProblemSuggestion, String)>,
+}
+
+async fn load(ctx: Ctx) -> Result<Loaded, StoreError> {
+    let store = &ctx.services().store;
+    let incidents = store.records("incidents").await?;
+    let sites = store.records("sites").await?;
+    let mut problems: Vec<(StoredRecord, usize)> = store
+        .records("problems")
+        .await?
+        .into_iter()
+        .filter(|p| !p.is_deleted())
+        .map(|p| {
+            let n = incidents
+                .iter()
+                .filter(|i| !i.is_deleted() && i.str("problem_id") == Some(p.id.as_str()))
+                .count();
+            (p, n)
+        })
+        .collect();
+    problems.sort_by(|a, b| b.0.id.cmp(&a.0.id));
+    let facts: Vec<IncidentFacts> = incidents
+        .iter()
+        .filter_map(|i| IncidentFacts::from_record(&i.id, &i.record()))
+        .collect();
+    let suggestions = suggest(&facts)
+        .into_iter()
+        .map(|s| {
+            let title = s.title(&site_name(&sites, &s.site));
+            (s, title)
+        })
+        .collect();
+    Ok(Loaded {
+        problems,
+        suggestions,
+    })
+}
+
+#[component]
+pub fn ProblemsPage() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let navigate = use_navigate();
+    let data = LocalResource::new(move || {
+        ctx.revision.track();
+        load(ctx)
+    });
+    let title = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let manager = move || ctx.user.get().is_some_and(|u| can_manage(&u));
+    let create = {
+        let navigate = navigate.clone();
+        move |title: String, description: String, incidents: Vec<String>| {
+            if title.trim().is_empty() {
+                problem.set(Some("Give the problem a title.".into()));
+                return;
+            }
+            let id = new_id();
+            let writes = new_problem_writes(&id, &title, &description, &incidents);
+            let navigate = navigate.clone();
+            spawn_local(async move {
+                match ctx.save(writes).await {
+                    Ok(()) => navigate(&format!("/problems/{id}"), Default::default()),
+                    Err(e) => problem.set(Some(storage_problem(&e))),
+                }
+            });
+        }
+    };
+    let create_typed = {
+        let create = create.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            create(
+                title.get_untracked(),
+                description.get_untracked(),
+                Vec::new(),
+            );
+        }
+    };
+    let loaded = move || data.get().and_then(Result::ok);
+    view! {
+        <section class="page">
+            <h1>"Problems"</h1>
+            {move || match data.get() {
+                Some(Err(e)) => Some(view! { <p class="form-error" role="alert">{storage_problem(&e)}</p> }),
+                _ => None,
+            }}
+            {move || problem.get().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
+            <Show when=move || loaded().is_some_and(|l| !l.suggestions.is_empty())>
+                <h2>"Suggested problems"</h2>
+                <ul class="plain-list">
+                    {
+                        let create = create.clone();
+                        move || loaded().map(|l| l.suggestions).unwrap_or_default().into_iter().map(|(s, t)| {
+                            let create = create.clone();
+                            let ids = s.incident_ids.clone();
+                            let name = t.clone();
+                            let what = format!(
+                                "{} incidents of {} at the same site within 30 days, none linked to a problem.",
+                                s.incident_ids.len(),
+                                label(&s.category).to_lowercase()
+                            );
+                            view! {
+                                <li class="suggestion">
+                                    <strong>{t}</strong>
+                                    <span class="list-detail">{what}</span>
+                                    <Show when=manager>
+                                        <div class="button-row">
+                                            <button type="button" class="button" on:click={
+                                                let (create, ids, name) = (create.clone(), ids.clone(), name.clone());
+                                                move |_| create(name.clone(), String::new(), ids.clone())
+                                            }>"Create problem"</button>
+                                        </div>
+                                    </Show>
+                                </li>
+                            }
+                        }).collect_view()
+                    }
+                </ul>
+            </Show>
+            <h2>"All problems"</h2>
+            <Show when=move || loaded().is_some_and(|l| l.problems.is_empty())>
+                <p class="empty">"No problems yet."</p>
+            </Show>
+            <ul class="plain-list">
+                {move || loaded().map(|l| l.problems).unwrap_or_default().into_iter().map(|(p, n)| {
+                    let href = format!("/problems/{}", p.id);
+                    let status = label(p.str("status").unwrap_or("open")).to_owned();
+                    view! {
+                        <li>
+                            <A href=href attr:class="record-link">{p.str("title").unwrap_or("(no title)").to_owned()}</A>
+                            <span class="list-detail">{format!("{status} · {n} incident{}", if n == 1 { "" } else { "s" })}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <Show when=manager>
+                <h2>"New problem"</h2>
+                <form class="form" on:submit=create_typed.clone() novalidate=true>
+                    <div class="field">
+                        <label for="problem-title">"Problem title"</label>
+                        <input id="problem-title" type="text" prop:value=move || title.get()
+                            on:input=move |ev| title.set(event_target_value(&ev)) />
+                    </div>
+                    <div class="field">
+                        <label for="problem-description">"Problem description"</label>
+                        <textarea id="problem-description" rows="3" prop:value=move || description.get()
+                            on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                    </div>
+                    <div class="button-row">
+                        <button type="submit" class="button button-primary">"Create problem"</button>
+                    </div>
+                </form>
+            </Show>
+        </section>
+    }
+}
