@@ -8,6 +8,7 @@
 mod accounts;
 mod auth;
 mod clock;
+pub mod demo;
 mod error;
 mod headers;
 mod json;

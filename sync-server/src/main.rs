@@ -59,6 +59,19 @@ enum Command {
         #[arg(long)]
         data: PathBuf,
     },
+    /// Make a realistic, seeded year of incidents, events, actions and
+    /// problems across several sites, written as changes tablets will pull.
+    DemoData {
+        /// Directory holding the database.
+        #[arg(long, default_value = "./data")]
+        data: PathBuf,
+        /// How many incidents to make.
+        #[arg(long, default_value_t = 500)]
+        incidents: usize,
+        /// The same seed makes the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -172,6 +185,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("restored {} into {}", from.display(), data.display());
             Ok(())
         }
+        Command::DemoData {
+            data,
+            incidents,
+            seed,
+        } => {
+            init_logging(LogFormat::Text);
+            demo_data(&open(&data)?, incidents, seed)
+        }
     }
 }
 
@@ -259,6 +280,40 @@ fn user_command(command: UserCommand) -> anyhow::Result<()> {
             patch(&state, &name, reset)
         }
     }
+}
+
+/// Generates the demo year ending now and writes it, showing progress.
+fn demo_data(state: &AppState, incidents: usize, seed: u64) -> anyhow::Result<()> {
+    use outpost_sync_server::demo;
+    let options = demo::DemoOptions {
+        incidents,
+        seed,
+        now_ms: u64::try_from(chrono_now_ms()).unwrap_or(0),
+    };
+    let (changes, summary) = demo::generate(&options, &state.users()?);
+    eprintln!(
+        "made {} incidents, {} events, {} actions, {} problems, {} sites: {} changes",
+        summary.incidents,
+        summary.events,
+        summary.actions,
+        summary.problems,
+        summary.sites,
+        summary.changes
+    );
+    let outcome = demo::write(state, &changes, |done, total| {
+        eprintln!("written {done} of {total} changes");
+    })?;
+    println!(
+        "demo data written: {} changes accepted, {} already there",
+        outcome.accepted, outcome.ignored
+    );
+    Ok(())
+}
+
+fn chrono_now_ms() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis())
 }
 
 /// `admin alice (id …)`, with `disabled` when it is.

@@ -4,6 +4,7 @@
 mod accounts;
 mod auth;
 mod cli;
+mod demo;
 mod durability;
 mod error_paths;
 mod errors;
