@@ -164,3 +164,45 @@ pub fn error_from(status: u16, body: &str) -> ApiError {
         },
     }
 }
+
+/// Accounts: first-time setup and, for admins, managing users.
+mod accounts {
+    use outpost_model::protocol::{
+        LoginResponse, NewUserRequest, SetupRequest, SetupStatus, User, UserPatch,
+    };
+
+    use super::{Api, ApiError};
+
+    impl Api {
+        /// Whether the server still waits for its first admin (no token needed).
+        pub async fn setup_status(&self) -> Result<SetupStatus, ApiError> {
+            self.call::<(), _>("GET", "/setup", None, None).await
+        }
+
+        /// Creates the first admin with the one-time code; answered like a sign-in.
+        pub async fn setup(&self, request: &SetupRequest) -> Result<LoginResponse, ApiError> {
+            self.call("POST", "/setup", None, Some(request)).await
+        }
+
+        pub async fn add_user(
+            &self,
+            token: &str,
+            request: &NewUserRequest,
+        ) -> Result<User, ApiError> {
+            self.call("POST", "/users", Some(token), Some(request))
+                .await
+        }
+
+        /// Changes only what `patch` names; the server ends the account's
+        /// sessions when it is disabled or its password is set.
+        pub async fn update_user(
+            &self,
+            token: &str,
+            id: &str,
+            patch: &UserPatch,
+        ) -> Result<User, ApiError> {
+            let path = format!("/users/{}", js_sys::encode_uri_component(id));
+            self.call("PATCH", &path, Some(token), Some(patch)).await
+        }
+    }
+}

@@ -13,6 +13,7 @@ use crate::pages::{
     incident::IncidentPage, incident_list::IncidentListPage, login::LoginPage,
     new_incident::NewIncidentPage, sync_centre::SyncCentrePage,
 };
+use crate::pages::{setup::SetupPage, users::UsersPage};
 use crate::scheduler;
 use crate::state::{Booted, Ctx, boot};
 
@@ -50,6 +51,8 @@ fn Shell(booted: std::rc::Rc<Booted>) -> impl IntoView {
             <main>
                 <Routes fallback=|| view! { <p class="empty">"There is no such page."</p> }>
                     <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/setup") view=SetupPage />
+                    <Route path=path!("/users") view=|| view! { <Guarded><UsersPage /></Guarded> } />
                     <Route path=path!("/") view=|| view! { <Guarded><IncidentListPage /></Guarded> } />
                     <Route path=path!("/incidents/new") view=|| view! { <Guarded><NewIncidentPage /></Guarded> } />
                     <Route path=path!("/incidents/:id") view=|| view! { <Guarded><IncidentPage /></Guarded> } />

@@ -1,6 +1,7 @@
 //! Outpost's browser app: a Leptos single-page app that keeps every record in
 //! IndexedDB and syncs with the server whenever the network is there.
 
+pub mod accounts;
 pub mod api;
 pub mod app;
 pub mod browser;

@@ -66,6 +66,9 @@ pub fn StatusBar() -> impl IntoView {
                 <A href="/report">"Monthly report"</A>
                 <A href="/regulator">"Regulator log"</A>
                 <A href="/sync">"Sync"</A>
+                <Show when=move || crate::pages::users::is_admin(ctx)>
+                    <A href="/users">"Users"</A>
+                </Show>
             </nav>
             <div class="sync">
                 <div role="status" class="sync-status">

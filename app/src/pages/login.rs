@@ -1,10 +1,12 @@
 //! `/login`: sign in with username and password; the session is kept on the
-//! tablet so that a reload stays signed in.
+//! tablet so that a reload stays signed in. While the server has no accounts
+//! yet, the page offers *First-time setup* instead.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use outpost_model::protocol::LoginRequest;
+use outpost_model::protocol::{LoginRequest, LoginResponse};
 
 use crate::api::ApiError;
 use crate::scheduler::sentence;
@@ -20,6 +22,19 @@ pub fn sign_in_problem(e: &ApiError) -> String {
         }
         other => format!("Could not sign in: {}", sentence(&other.to_string())),
     }
+}
+
+/// Keeps a session the server just granted (sign-in or first-time setup) on
+/// the tablet and starts syncing: the one way a person becomes signed in.
+pub async fn keep_session(ctx: Ctx, answer: LoginResponse) -> Result<(), String> {
+    let session = Session {
+        token: answer.token,
+        user: answer.user,
+        expires_at: answer.expires_at,
+    };
+    ctx.signed_in(session)
+        .await
+        .map_err(|e| storage_problem(&e))
 }
 
 #[component]
@@ -54,17 +69,10 @@ pub fn LoginPage() -> impl IntoView {
             let answer = services.api.login(&request).await;
             busy.set(false);
             match answer {
-                Ok(r) => {
-                    let session = Session {
-                        token: r.token,
-                        user: r.user,
-                        expires_at: r.expires_at,
-                    };
-                    match ctx.signed_in(session).await {
-                        Ok(()) => navigate("/", Default::default()),
-                        Err(e) => problem.set(Some(storage_problem(&e))),
-                    }
-                }
+                Ok(r) => match keep_session(ctx, r).await {
+                    Ok(()) => navigate("/", Default::default()),
+                    Err(p) => problem.set(Some(p)),
+                },
                 Err(e) => problem.set(Some(sign_in_problem(&e))),
             }
         });
@@ -73,6 +81,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <section class="page page-narrow">
             <h1>"Sign in"</h1>
+            <SetupOffer />
             <Show when=move || ctx.session_ended()>
                 <p class="notice">
                     "Your session ended. Sign in again; changes saved on this tablet are sent after that."
@@ -106,5 +115,27 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </form>
         </section>
+    }
+}
+
+/// Offers *First-time setup* while the server has no accounts yet; says
+/// nothing offline or when the server cannot tell.
+#[component]
+fn SetupOffer() -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    let needed = LocalResource::new(move || {
+        let online = ctx.status.with(|s| s.browser_online);
+        let services = ctx.services();
+        async move { online && matches!(services.api.setup_status().await, Ok(s) if s.needed) }
+    });
+    view! {
+        <Show when=move || needed.get().unwrap_or(false)>
+            <div class="setup-offer">
+                <p>
+                    "This server has no accounts yet. Create the first admin with the setup code the server printed when it started."
+                </p>
+                <A href="/setup" attr:class="button button-primary">"First-time setup"</A>
+            </div>
+        </Show>
     }
 }

@@ -7,4 +7,6 @@ pub mod login;
 pub mod new_incident;
 pub mod regulator;
 pub mod report;
+pub mod setup;
 pub mod sync_centre;
+pub mod users;
