@@ -3,7 +3,8 @@
 //!
 //! `main.rs` only parses the command line; everything else is here so that
 //! tests (this crate's and the cross-crate ones) can run a real server:
-//! [`AppState::open`], [`app`] and [`serve`].
+//! [`AppState::open`] (SQLite) or [`AppState::open_postgres`], [`app`] and
+//! [`serve`].
 
 mod accounts;
 mod auth;
@@ -44,7 +45,7 @@ use tower_http::{
 };
 
 pub use error::AppError;
-use store::{SqliteStore, Store, StoreError, StoreResult};
+use store::{PostgresStore, SqliteStore, Store, StoreError, StoreResult};
 
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "outpost.db";
@@ -105,6 +106,28 @@ pub fn restore(from: &Path, data_dir: &Path) -> Result<(), Error> {
     Ok(())
 }
 
+/// Where the server keeps its data.
+#[derive(Debug, Clone)]
+pub enum Database {
+    /// SQLite: one file ([`DB_FILE`]) in this data directory, one server.
+    Sqlite(PathBuf),
+    /// PostgreSQL at this URL, shared by any number of stateless servers.
+    Postgres(String),
+}
+
+impl Database {
+    /// The command-line option that names this database (`--data DIR` or
+    /// `--database URL`), with any password hidden.
+    pub fn as_argument(&self) -> String {
+        match self {
+            Database::Sqlite(dir) => format!("--data {}", dir.display()),
+            Database::Postgres(url) => {
+                format!("--database {}", store::postgres::redact(url))
+            }
+        }
+    }
+}
+
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
@@ -113,7 +136,7 @@ pub struct AppState {
 
 struct Inner {
     store: Arc<dyn Store>,
-    data_dir: PathBuf,
+    database: Database,
     static_dir: Option<PathBuf>,
     sign_ins: limiter::SignInLimiter,
     metrics: metrics::Metrics,
@@ -126,11 +149,32 @@ impl AppState {
     /// Opens (creating if needed) the database in `data_dir`. `static_dir`,
     /// when given, is the built app served at `/`.
     pub fn open(data_dir: &Path, static_dir: Option<PathBuf>) -> Result<AppState, Error> {
-        std::fs::create_dir_all(data_dir).map_err(|source| Error::DataDir {
-            path: data_dir.to_owned(),
-            source,
-        })?;
-        let store = SqliteStore::open(&data_dir.join(DB_FILE))?;
+        Self::open_database(Database::Sqlite(data_dir.to_owned()), static_dir)
+    }
+
+    /// Connects to the PostgreSQL database at `url` and brings its schema up
+    /// to date; any number of servers may share it. It blocks: call it
+    /// outside the async runtime (or in `spawn_blocking`).
+    pub fn open_postgres(url: &str, static_dir: Option<PathBuf>) -> Result<AppState, Error> {
+        Self::open_database(Database::Postgres(url.to_owned()), static_dir)
+    }
+
+    /// Opens either kind of database; see [`AppState::open`] and
+    /// [`AppState::open_postgres`].
+    pub fn open_database(
+        database: Database,
+        static_dir: Option<PathBuf>,
+    ) -> Result<AppState, Error> {
+        let store: Arc<dyn Store> = match &database {
+            Database::Sqlite(data_dir) => {
+                std::fs::create_dir_all(data_dir).map_err(|source| Error::DataDir {
+                    path: data_dir.to_owned(),
+                    source,
+                })?;
+                Arc::new(SqliteStore::open(&data_dir.join(DB_FILE))?)
+            }
+            Database::Postgres(url) => Arc::new(PostgresStore::open(url)?),
+        };
         if let Some(dir) = &static_dir
             && !dir.join("index.html").is_file()
         {
@@ -138,8 +182,8 @@ impl AppState {
         }
         Ok(AppState {
             inner: Arc::new(Inner {
-                store: Arc::new(store),
-                data_dir: data_dir.to_owned(),
+                store,
+                database,
                 static_dir,
                 sign_ins: limiter::SignInLimiter::default(),
                 metrics: metrics::Metrics::default(),
@@ -148,8 +192,9 @@ impl AppState {
         })
     }
 
-    pub fn data_dir(&self) -> &Path {
-        &self.inner.data_dir
+    /// Where this server keeps its data.
+    pub fn database(&self) -> &Database {
+        &self.inner.database
     }
 
     pub(crate) fn sign_ins(&self) -> &limiter::SignInLimiter {
@@ -268,13 +313,21 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "listening on http://{addr}");
-    match state.new_setup_code() {
+    // Store work blocks (the PostgreSQL client cannot run on an async
+    // worker at all), so it goes to the blocking pool like a handler's.
+    let setup_code = {
+        let state = state.clone();
+        tokio::task::spawn_blocking(move || state.new_setup_code())
+            .await
+            .map_err(std::io::Error::other)?
+    };
+    match setup_code {
         Ok(Some(code)) => tracing::warn!(
             setup_code = %code,
             "there are no accounts yet: open the app and choose First-time setup with the code {code} \
              (it works once, and only until this server restarts), or create the first admin with: \
-             outpost-server user add NAME --role admin --data {}",
-            state.data_dir().display()
+             outpost-server user add NAME --role admin {}",
+            state.database().as_argument()
         ),
         Ok(None) => {}
         Err(e) => tracing::error!(error = %e, "could not make a setup code"),

@@ -8,6 +8,7 @@ mod counts;
 mod dist;
 mod http;
 mod pipeline;
+mod postgres;
 mod server;
 mod setup;
 
@@ -19,8 +20,9 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  setup          install what the build needs (wasm target, wasm-bindgen CLI,
-                 npm tools, Chromium); each step is skipped when satisfied
+  setup          install what the build and tests need (wasm target,
+                 wasm-bindgen CLI, npm tools, Chromium, a running PostgreSQL on
+                 127.0.0.1); each step is skipped when satisfied
   dist           build the app bundle into dist/
   run            build everything and serve the app at http://127.0.0.1:8080
   test [STEP..]  run every check CI runs (steps: fmt clippy clippy-wasm test

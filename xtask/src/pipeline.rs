@@ -14,7 +14,7 @@ use anyhow::{Context, Result, bail};
 use crate::{
     cmd::{self, TempDir, root, tee},
     counts::{self, Tally},
-    dist,
+    dist, postgres,
     server::{self, Server},
     setup::{self, CHROMEDRIVER, WASM_TARGET, e2e_dir},
 };
@@ -91,7 +91,12 @@ fn run_step(step: &str) -> Tally {
             "-D",
             "warnings",
         ])),
-        "test" => tests(cmd::cargo().args(["test", "--workspace", "--exclude", "outpost-app"])),
+        // The PostgreSQL store's tests find the server that setup started.
+        "test" => tests(
+            cmd::cargo()
+                .args(["test", "--workspace", "--exclude", "outpost-app"])
+                .env(postgres::ENV, postgres::test_url()),
+        ),
         "wasm-test" => tests(
             cmd::cargo()
                 .args(["test", "-p", "outpost-app", "--target", WASM_TARGET])

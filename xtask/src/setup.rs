@@ -1,6 +1,7 @@
 //! Prepares a machine, idempotently: the wasm target, the wasm-bindgen CLI that
-//! matches Cargo.lock, the npm tools in tests/e2e, and Chromium for browser
-//! tests. Each step prints one line saying what it did or why it skipped.
+//! matches Cargo.lock, the npm tools in tests/e2e, and for tests Chromium and
+//! a running PostgreSQL (`postgres.rs`). Each step prints one line saying what
+//! it did or why it skipped.
 
 use std::{fs, path::Path, process::Command, time::SystemTime};
 
@@ -12,13 +13,14 @@ pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
-/// Everything `dist` and `run` need; `chromium` adds what `test` needs.
-pub fn setup(chromium: bool) -> Result<()> {
+/// Everything `dist` and `run` need; `for_tests` adds what `test` needs.
+pub fn setup(for_tests: bool) -> Result<()> {
     wasm_target()?;
     wasm_bindgen_cli()?;
     npm_tools()?;
-    if chromium {
+    if for_tests {
         browser()?;
+        crate::postgres::setup()?;
     }
     Ok(())
 }
@@ -140,23 +142,25 @@ fn browser() -> Result<()> {
         println!("setup: {CHROMIUM} and {CHROMEDRIVER} present; skipped");
         return Ok(());
     }
-    let root_user = probe(Command::new("id").arg("-u")).as_deref() == Some("0");
-    let apt = |args: &[&str]| -> Command {
-        let mut cmd = if root_user || which("sudo").is_none() {
-            Command::new("apt-get")
-        } else {
-            // sudo resets the environment, so pass the setting through env(1).
-            let mut c = Command::new("sudo");
-            c.args(["env", "DEBIAN_FRONTEND=noninteractive", "apt-get"]);
-            c
-        };
-        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
-        cmd
-    };
     run(&mut apt(&["update"]))?;
     run(&mut apt(&["install", "-y", "chromium", "chromium-driver"]))?;
     println!("setup: installed chromium and chromium-driver");
     Ok(())
+}
+
+/// `apt-get ARGS`, non-interactive, through sudo unless we are root.
+pub fn apt(args: &[&str]) -> Command {
+    let root_user = probe(Command::new("id").arg("-u")).as_deref() == Some("0");
+    let mut cmd = if root_user || which("sudo").is_none() {
+        Command::new("apt-get")
+    } else {
+        // sudo resets the environment, so pass the setting through env(1).
+        let mut c = Command::new("sudo");
+        c.args(["env", "DEBIAN_FRONTEND=noninteractive", "apt-get"]);
+        c
+    };
+    cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+    cmd
 }
 
 #[cfg(test)]

@@ -1,12 +1,15 @@
 //! The store behind the server: users, sessions, the audit log of every change
 //! received and the current value of every field.
 //!
-//! Handlers talk to a [`Store`] trait object, so SQLite (now) and PostgreSQL
-//! (later, for stateless scale-out) are interchangeable. The trait is
+//! Handlers talk to a [`Store`] trait object, so SQLite (one server) and
+//! PostgreSQL (stateless servers sharing one database) are interchangeable. The trait is
 //! synchronous: every implementation is called from `spawn_blocking`, which keeps
 //! blocking database work off the async workers.
 
 mod migrations;
+pub mod postgres;
+mod postgres_accounts;
+mod postgres_migrations;
 pub mod sqlite;
 mod sqlite_accounts;
 pub(crate) mod sqlite_backup;
@@ -17,6 +20,7 @@ use outpost_model::{
     protocol::{HistoryEntry, Role, User},
 };
 
+pub use self::postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// Why the store could not do what was asked.
@@ -32,6 +36,10 @@ pub enum StoreError {
     BadSetupCode,
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
+    #[error("the database URL is not valid: {0}")]
+    BadDatabaseUrl(String),
+    #[error("{0}")]
+    Unsupported(&'static str),
     #[error("database error")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
 }

@@ -1,0 +1,489 @@
+//! The PostgreSQL store, for scale-out: several stateless servers sharing one
+//! database. Same tables and meaning as the SQLite store; the schema comes
+//! from numbered migrations (`postgres_migrations.rs`).
+//!
+//! **The cursor rule.** A tablet pulls "every field whose log sequence is
+//! greater than my cursor". That is only safe if sequence numbers become
+//! visible in order. PostgreSQL hands out identity (sequence) values when a
+//! row is inserted, not when its transaction commits: push A may take seq 10,
+//! push B seq 11, B commit first, and a tablet pull in between would see 11,
+//! move its cursor past 10, and never pull A's change. So every push starts
+//! by taking one transaction-level advisory lock ([`PUSH_LOCK`], released at
+//! commit or rollback) *before* it takes any sequence number. Pushes from all
+//! servers on the database then run one at a time, as SQLite's single writer
+//! does, and a push's numbers are all greater than those of every push that
+//! committed before it. PostgreSQL makes a commit visible before it releases
+//! the transaction's locks, so the next push (and any pull after it) sees
+//! everything the previous one wrote. A rolled-back push leaves a gap in the
+//! numbers, which is harmless. Pulls take no lock.
+//!
+//! The connections use `NoTls`: the server is meant to reach PostgreSQL on
+//! the same machine or a private link (the CI runs it on 127.0.0.1). Reaching
+//! a database across an untrusted network would need a TLS connector (for
+//! example `postgres-native-tls`) in place of `NoTls`; until then a warning is
+//! logged when the URL names a host other than loopback.
+
+use std::{cell::RefCell, collections::HashMap, time::Duration};
+
+use outpost_model::{
+    Change, FieldState, Hlc,
+    protocol::{HistoryEntry, User},
+};
+use postgres::{Client, Config, NoTls, Transaction, config::Host};
+use r2d2_postgres::{
+    PostgresConnectionManager,
+    r2d2::{Pool, PooledConnection},
+};
+
+use super::{
+    Origin, Permit, Pulled, PushOutcome, RecordFacts, Session, Store, StoreError, StoreResult,
+    StoredUser, UserUpdate, postgres_accounts as accounts, postgres_migrations,
+    sqlite_accounts::{to_i64, to_u64},
+};
+
+/// Advisory lock keys; any fixed numbers will do, and they only need to
+/// differ from each other (advisory locks are per database).
+/// Held by every push from its start to its commit: see the file header.
+pub(super) const PUSH_LOCK: i64 = 0x4f55_5450_4f53_5401;
+/// Held by account transactions that check a rule across rows.
+pub(super) const ACCOUNTS_LOCK: i64 = 0x4f55_5450_4f53_5402;
+/// Held while the schema is brought up to date.
+pub(super) const MIGRATION_LOCK: i64 = 0x4f55_5450_4f53_5403;
+
+/// Connections per server: pushes run one at a time anyway, and a few more
+/// serve pulls and sign-ins side by side.
+const POOL_SIZE: u32 = 8;
+/// How long a request waits for a free connection (or a new one) before it
+/// fails.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+type Manager = PostgresConnectionManager<NoTls>;
+
+pub struct PostgresStore {
+    /// Always `Some` until the store is dropped; see the `Drop` impl.
+    pool: Option<Pool<Manager>>,
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        StoreError::Backend(Box::new(e))
+    }
+}
+
+impl From<r2d2_postgres::r2d2::Error> for StoreError {
+    fn from(e: r2d2_postgres::r2d2::Error) -> Self {
+        StoreError::Backend(Box::new(e))
+    }
+}
+
+/// Whether `url` names a PostgreSQL database rather than something else.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// `url` with its password replaced by `***`, fit for logs and messages.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return "***".to_owned();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
+            let hidden = if userinfo.contains(':') { ":***" } else { "" };
+            format!("{scheme}://{user}{hidden}@{host}{path}")
+        }
+        None => url.to_owned(),
+    }
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://user:password@host:port/db`)
+    /// and brings its schema up to date. Call it off the async workers: the
+    /// client blocks.
+    pub fn open(url: &str) -> StoreResult<Self> {
+        let config: Config = url
+            .parse()
+            .map_err(|e: postgres::Error| StoreError::BadDatabaseUrl(e.to_string()))?;
+        warn_if_remote(&config);
+        let pool = Pool::builder()
+            .max_size(POOL_SIZE)
+            .min_idle(Some(1))
+            .connection_timeout(CONNECT_TIMEOUT)
+            .build(PostgresConnectionManager::new(config, NoTls))?;
+        let store = Self { pool: Some(pool) };
+        postgres_migrations::run(&mut *store.conn()?)?;
+        Ok(store)
+    }
+
+    fn conn(&self) -> StoreResult<PooledConnection<Manager>> {
+        let pool = self
+            .pool
+            .as_ref()
+            .ok_or_else(|| StoreError::Corrupt("the store is closed".to_owned()))?;
+        Ok(pool.get()?)
+    }
+}
+
+impl Drop for PostgresStore {
+    fn drop(&mut self) {
+        // A `postgres::Client` closes its connection by blocking on its own
+        // runtime, which panics on a thread that drives async tasks (the
+        // server drops its state at the end of `serve`). Closing them on a
+        // thread of their own is safe wherever the store is dropped.
+        if let Some(pool) = self.pool.take() {
+            let closing = std::thread::spawn(move || drop(pool));
+            if closing.join().is_err() {
+                tracing::warn!("closing the database connections failed");
+            }
+        }
+    }
+}
+
+fn warn_if_remote(config: &Config) {
+    let remote = config.get_hosts().iter().any(|host| match host {
+        Host::Tcp(name) => {
+            name != "localhost"
+                && !name
+                    .trim_matches(['[', ']'])
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+        Host::Unix(_) => false,
+    });
+    if remote {
+        tracing::warn!(
+            "the database is not on this machine, and connections to it are not encrypted \
+             (no TLS): reach it only over a private network"
+        );
+    }
+}
+
+fn parse_hlc(s: &str) -> StoreResult<Hlc> {
+    s.parse()
+        .map_err(|e| StoreError::Corrupt(format!("clock stamp {s:?}: {e}")))
+}
+
+fn parse_value(s: &str) -> StoreResult<serde_json::Value> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("stored value: {e}")))
+}
+
+/// Whether a record exists, who sent its first change and who reported it.
+fn record_facts(tx: &mut Transaction<'_>, collection: &str, id: &str) -> StoreResult<RecordFacts> {
+    let created_by: Option<String> = tx
+        .query_opt(
+            "SELECT user_id FROM changes WHERE collection = $1 AND record_id = $2
+             ORDER BY seq LIMIT 1",
+            &[&collection, &id],
+        )?
+        .map(|row| row.try_get(0))
+        .transpose()?;
+    let reported_by = tx
+        .query_opt(
+            "SELECT value FROM fields
+             WHERE collection = $1 AND record_id = $2 AND field = $3",
+            &[&collection, &id, &"reported_by"],
+        )?
+        .map(|row| row.try_get::<_, String>(0))
+        .transpose()?
+        .and_then(|v| serde_json::from_str::<serde_json::Value>(&v).ok())
+        .and_then(|v| v.as_str().map(str::to_owned));
+    Ok(RecordFacts {
+        exists: created_by.is_some(),
+        created_by,
+        reported_by,
+    })
+}
+
+impl Store for PostgresStore {
+    fn user_count(&self) -> StoreResult<u64> {
+        accounts::user_count(&mut *self.conn()?)
+    }
+
+    fn add_user(&self, user: &User, password_hash: &str, created_at: &str) -> StoreResult<()> {
+        accounts::add_user(&mut *self.conn()?, user, password_hash, created_at)
+    }
+
+    fn user_by_name(&self, name: &str) -> StoreResult<Option<StoredUser>> {
+        accounts::user_by_name(&mut *self.conn()?, name)
+    }
+
+    fn user_by_id(&self, id: &str) -> StoreResult<Option<User>> {
+        accounts::user_by_id(&mut *self.conn()?, id)
+    }
+
+    fn users(&self) -> StoreResult<Vec<User>> {
+        accounts::users(&mut *self.conn()?)
+    }
+
+    fn update_user(&self, id: &str, update: &UserUpdate) -> StoreResult<Option<User>> {
+        accounts::update_user(&mut *self.conn()?, id, update)
+    }
+
+    fn set_setup_code(&self, code_hash: &str) -> StoreResult<()> {
+        accounts::set_setup_code(&mut *self.conn()?, code_hash)
+    }
+
+    fn setup_code_matches(&self, code_hash: &str) -> StoreResult<bool> {
+        accounts::setup_code_matches(&mut *self.conn()?, code_hash)
+    }
+
+    fn finish_setup(
+        &self,
+        code_hash: &str,
+        admin: &User,
+        password_hash: &str,
+        created_at: &str,
+    ) -> StoreResult<()> {
+        accounts::finish_setup(
+            &mut *self.conn()?,
+            code_hash,
+            admin,
+            password_hash,
+            created_at,
+        )
+    }
+
+    fn add_token(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        device_id: &str,
+        expires_at_ms: u64,
+    ) -> StoreResult<()> {
+        accounts::add_token(
+            &mut *self.conn()?,
+            token_hash,
+            user_id,
+            device_id,
+            expires_at_ms,
+        )
+    }
+
+    fn session(
+        &self,
+        token_hash: &str,
+        now_ms: u64,
+        extend_to_ms: u64,
+    ) -> StoreResult<Option<Session>> {
+        accounts::session(&mut *self.conn()?, token_hash, now_ms, extend_to_ms)
+    }
+
+    fn remove_token(&self, token_hash: &str) -> StoreResult<()> {
+        self.conn()?
+            .execute("DELETE FROM tokens WHERE token_hash = $1", &[&token_hash])?;
+        Ok(())
+    }
+
+    fn push(
+        &self,
+        changes: &[Change],
+        origin: &Origin,
+        permit: &Permit,
+    ) -> StoreResult<PushOutcome> {
+        let mut conn = self.conn()?;
+        push(&mut conn, changes, origin, permit)
+    }
+
+    fn pull(&self, after: u64, limit: u32) -> StoreResult<Vec<Pulled>> {
+        let rows = self.conn()?.query(
+            "SELECT collection, record_id, field, value, hlc, seq FROM fields
+             WHERE seq > $1 ORDER BY seq LIMIT $2",
+            &[&to_i64(after), &i64::from(limit)],
+        )?;
+        rows.iter()
+            .map(|row| {
+                Ok(Pulled {
+                    seq: to_u64(row.try_get(5)?),
+                    change: Change {
+                        collection: row.try_get(0)?,
+                        id: row.try_get(1)?,
+                        field: row.try_get(2)?,
+                        value: parse_value(row.try_get(3)?)?,
+                        hlc: parse_hlc(row.try_get(4)?)?,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    fn history(&self, collection: &str, id: &str) -> StoreResult<Vec<HistoryEntry>> {
+        // A log entry is current when it is the one that set the field.
+        let rows = self.conn()?.query(
+            "SELECT c.field, c.value, c.hlc, c.user_id, c.device_id, c.received_at,
+                    f.seq IS NOT NULL
+             FROM changes c
+             LEFT JOIN fields f
+               ON f.collection = c.collection AND f.record_id = c.record_id
+              AND f.field = c.field AND f.seq = c.seq
+             WHERE c.collection = $1 AND c.record_id = $2
+             ORDER BY c.hlc, c.seq",
+            &[&collection, &id],
+        )?;
+        rows.iter()
+            .map(|row| {
+                Ok(HistoryEntry {
+                    field: row.try_get(0)?,
+                    value: parse_value(row.try_get(1)?)?,
+                    hlc: parse_hlc(row.try_get(2)?)?,
+                    user: row.try_get(3)?,
+                    device: row.try_get(4)?,
+                    received_at: row.try_get(5)?,
+                    current: row.try_get(6)?,
+                })
+            })
+            .collect()
+    }
+
+    fn size_bytes(&self) -> StoreResult<u64> {
+        let size: i64 = self
+            .conn()?
+            .query_one("SELECT pg_database_size(current_database())", &[])?
+            .try_get(0)?;
+        Ok(to_u64(size))
+    }
+
+    fn backup_to(&self, _to: &std::path::Path) -> StoreResult<()> {
+        Err(StoreError::Unsupported(
+            "outpost-server backup copies SQLite databases only; back up PostgreSQL with pg_dump",
+        ))
+    }
+}
+
+/// Logs every change and applies the winners in one transaction, holding the
+/// push lock throughout (see the file header).
+fn push(
+    conn: &mut Client,
+    changes: &[Change],
+    origin: &Origin,
+    permit: &Permit,
+) -> StoreResult<PushOutcome> {
+    let mut tx = conn.transaction()?;
+    // First, before any sequence number is taken: the cursor rule.
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PUSH_LOCK])?;
+    // Acknowledged means durable, whatever the database's default.
+    tx.batch_execute("SET LOCAL synchronous_commit = on")?;
+    let known = tx.prepare(
+        "SELECT 1 FROM changes
+         WHERE collection = $1 AND record_id = $2 AND field = $3 AND hlc = $4",
+    )?;
+    let log = tx.prepare(
+        "INSERT INTO changes
+           (collection, record_id, field, value, hlc, user_id, device_id, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT DO NOTHING
+         RETURNING seq",
+    )?;
+    let current = tx.prepare(
+        "SELECT value, hlc FROM fields
+         WHERE collection = $1 AND record_id = $2 AND field = $3",
+    )?;
+    let set = tx.prepare(
+        "INSERT INTO fields (collection, record_id, field, value, hlc, seq)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (collection, record_id, field) DO UPDATE
+         SET value = excluded.value, hlc = excluded.hlc, seq = excluded.seq",
+    )?;
+    // `permit` may look up other records while it decides, through a shared
+    // borrow; the transaction is borrowed mutably only for each statement.
+    let tx = RefCell::new(tx);
+    let mut outcome = PushOutcome::default();
+    // Facts as they were before this push: every change of a record created
+    // in this batch counts as part of its creation.
+    let mut facts: HashMap<(&str, &str), RecordFacts> = HashMap::new();
+    for (index, change) in changes.iter().enumerate() {
+        let value = change.value.to_string();
+        let hlc = change.hlc.to_string();
+        let key = [&change.collection, &change.id, &change.field];
+        // A change already in the log is a re-sent duplicate.
+        if tx
+            .borrow_mut()
+            .query_opt(&known, &[key[0], key[1], key[2], &hlc])?
+            .is_some()
+        {
+            outcome.ignored += 1;
+            continue;
+        }
+        let record = (change.collection.as_str(), change.id.as_str());
+        let record_facts_now = match facts.get(&record) {
+            Some(known) => known.clone(),
+            None => {
+                let found = record_facts(&mut tx.borrow_mut(), record.0, record.1)?;
+                facts.insert(record, found.clone());
+                found
+            }
+        };
+        let lookup =
+            |collection: &str, id: &str| record_facts(&mut tx.borrow_mut(), collection, id).ok();
+        if let Err(why) = permit(change, &record_facts_now, &lookup) {
+            outcome.refused.push((index, why));
+            continue;
+        }
+        let mut tx = tx.borrow_mut();
+        let logged = tx.query_opt(
+            &log,
+            &[
+                key[0],
+                key[1],
+                key[2],
+                &value,
+                &hlc,
+                &origin.user_id,
+                &origin.device_id,
+                &origin.received_at,
+            ],
+        )?;
+        let Some(logged) = logged else {
+            outcome.ignored += 1;
+            continue;
+        };
+        let seq: i64 = logged.try_get(0)?;
+        let stored = tx.query_opt(&current, &[key[0], key[1], key[2]])?;
+        // The merge rule lives in `model`; the server asks it rather than
+        // restating it in SQL.
+        let wins = match stored {
+            None => true,
+            Some(row) => FieldState {
+                value: parse_value(row.try_get(0)?)?,
+                hlc: parse_hlc(row.try_get(1)?)?,
+            }
+            .loses_to(&change.value, &change.hlc),
+        };
+        if wins {
+            tx.execute(&set, &[key[0], key[1], key[2], &value, &hlc, &seq])?;
+            outcome.accepted += 1;
+        } else {
+            outcome.ignored += 1;
+        }
+    }
+    tx.into_inner().commit()?;
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_postgres_url, redact};
+
+    #[test]
+    fn a_url_is_shown_without_its_password() {
+        assert_eq!(
+            redact("postgres://outpost:s3cret@127.0.0.1:5432/outpost"),
+            "postgres://outpost:***@127.0.0.1:5432/outpost"
+        );
+        assert_eq!(
+            redact("postgres://outpost@db/outpost?sslmode=disable"),
+            "postgres://outpost@db/outpost?sslmode=disable"
+        );
+        assert_eq!(redact("postgresql://db"), "postgresql://db");
+        assert_eq!(redact("host=db password=x"), "***");
+    }
+
+    #[test]
+    fn only_postgres_schemes_are_postgres_urls() {
+        assert!(is_postgres_url("postgres://u@h/d"));
+        assert!(is_postgres_url("postgresql://u@h/d"));
+        assert!(!is_postgres_url("./data"));
+        assert!(!is_postgres_url("sqlite://x"));
+    }
+}
