@@ -10,6 +10,7 @@ mod migrations;
 pub mod postgres;
 mod postgres_accounts;
 mod postgres_migrations;
+mod postgres_push;
 pub mod sqlite;
 mod sqlite_accounts;
 pub(crate) mod sqlite_backup;
