@@ -9,6 +9,7 @@
 mod accounts;
 mod auth;
 mod clock;
+mod database;
 pub mod demo;
 mod error;
 mod headers;
@@ -44,6 +45,7 @@ use tower_http::{
     trace::{DefaultOnResponse, TraceLayer},
 };
 
+pub use database::Database;
 pub use error::AppError;
 use store::{PostgresStore, SqliteStore, Store, StoreError, StoreResult};
 
@@ -87,6 +89,8 @@ pub enum Error {
     BackupExists(PathBuf),
     #[error("{0} already holds a database; restore into a new, empty data directory")]
     RestoreTargetExists(PathBuf),
+    #[error("--database takes a postgres:// URL; for SQLite give --data DIR and no --database")]
+    NotPostgresUrl,
 }
 
 /// Restores a backup made by [`AppState::backup_to`] as the database of the
@@ -104,28 +108,6 @@ pub fn restore(from: &Path, data_dir: &Path) -> Result<(), Error> {
     })?;
     store::sqlite_backup::restore(from, &db)?;
     Ok(())
-}
-
-/// Where the server keeps its data.
-#[derive(Debug, Clone)]
-pub enum Database {
-    /// SQLite: one file ([`DB_FILE`]) in this data directory, one server.
-    Sqlite(PathBuf),
-    /// PostgreSQL at this URL, shared by any number of stateless servers.
-    Postgres(String),
-}
-
-impl Database {
-    /// The command-line option that names this database (`--data DIR` or
-    /// `--database URL`), with any password hidden.
-    pub fn as_argument(&self) -> String {
-        match self {
-            Database::Sqlite(dir) => format!("--data {}", dir.display()),
-            Database::Postgres(url) => {
-                format!("--database {}", store::postgres::redact(url))
-            }
-        }
-    }
 }
 
 /// Everything a request handler needs; cheap to clone.

@@ -10,11 +10,16 @@ use std::{
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use outpost_model::protocol::{Role, User, UserPatch};
-use outpost_sync_server::{AppState, serve};
+use outpost_sync_server::{AppState, Database, serve};
 
 #[derive(Parser)]
 #[command(name = "outpost-server", version, about = "Outpost's sync server")]
 struct Cli {
+    /// A PostgreSQL database instead of SQLite under `--data`, shared by any
+    /// number of servers: postgres://USER:PASSWORD@HOST:5432/DB. Prefer the
+    /// environment variable: other users can read a command line.
+    #[arg(long, global = true, env = "OUTPOST_DATABASE", hide_env_values = true)]
+    database: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -154,6 +159,7 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    let db = cli.database.as_deref();
     match cli.command {
         Command::Serve {
             addr,
@@ -162,16 +168,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             log_format,
         } => {
             init_logging(log_format);
+            // Before the runtime: the PostgreSQL client must not block a worker.
+            let state = open(db, &data, static_dir)?;
             let runtime = tokio::runtime::Runtime::new().context("cannot start the runtime")?;
-            runtime.block_on(run_server(addr, data, static_dir))
+            runtime.block_on(run_server(addr, state))
         }
         Command::User { command } => {
             init_logging(LogFormat::Text);
-            user_command(command)
+            user_command(command, db)
         }
         Command::Backup { data, to } => {
             init_logging(LogFormat::Text);
-            let state = open(&data)?;
+            // On PostgreSQL the store refuses, naming pg_dump.
+            let state = open(db, &data, None)?;
             state
                 .backup_to(&to)
                 .with_context(|| format!("cannot back up to {}", to.display()))?;
@@ -180,6 +189,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Restore { from, data } => {
             init_logging(LogFormat::Text);
+            if db.is_some() {
+                bail!(
+                    "restore is for SQLite; restore PostgreSQL with pg_restore (docs/operations.md)"
+                );
+            }
             outpost_sync_server::restore(&from, &data)
                 .with_context(|| format!("cannot restore {}", from.display()))?;
             println!("restored {} into {}", from.display(), data.display());
@@ -191,18 +205,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             seed,
         } => {
             init_logging(LogFormat::Text);
-            demo_data(&open(&data)?, incidents, seed)
+            demo_data(&open(db, &data, None)?, incidents, seed)
         }
     }
 }
 
-async fn run_server(
-    addr: SocketAddr,
-    data: PathBuf,
-    static_dir: Option<PathBuf>,
-) -> anyhow::Result<()> {
-    let state = AppState::open(&data, static_dir)
-        .with_context(|| format!("cannot open the data directory {}", data.display()))?;
+async fn run_server(addr: SocketAddr, state: AppState) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
@@ -211,12 +219,14 @@ async fn run_server(
     Ok(())
 }
 
-fn open(data: &Path) -> anyhow::Result<AppState> {
-    AppState::open(data, None)
-        .with_context(|| format!("cannot open the data directory {}", data.display()))
+/// The PostgreSQL database `db` when given, else SQLite under `data`.
+fn open(db: Option<&str>, data: &Path, static_dir: Option<PathBuf>) -> anyhow::Result<AppState> {
+    let database = Database::choose(db, data)?;
+    let named = database.to_string();
+    AppState::open_database(database, static_dir).with_context(|| format!("cannot open {named}"))
 }
 
-fn user_command(command: UserCommand) -> anyhow::Result<()> {
+fn user_command(command: UserCommand, db: Option<&str>) -> anyhow::Result<()> {
     let patch = |state: &AppState, name: &str, patch: UserPatch| -> anyhow::Result<()> {
         let user = state.find_user(name)?;
         let user = state.update_user(&user.id, patch)?;
@@ -226,7 +236,7 @@ fn user_command(command: UserCommand) -> anyhow::Result<()> {
     match command {
         UserCommand::Add { name, role, data } => {
             let role = Role::from(role);
-            let state = open(&data)?;
+            let state = open(db, &data, None)?;
             let password = read_password(&name, || {
                 format!(
                     "echo 'a long password' | outpost-server user add {name} --role {} --data {}",
@@ -239,7 +249,7 @@ fn user_command(command: UserCommand) -> anyhow::Result<()> {
             Ok(())
         }
         UserCommand::List { data } => {
-            for user in open(&data)?.users()? {
+            for user in open(db, &data, None)?.users()? {
                 println!("{}", describe(&user));
             }
             Ok(())
@@ -249,24 +259,24 @@ fn user_command(command: UserCommand) -> anyhow::Result<()> {
                 disabled: Some(true),
                 ..UserPatch::default()
             };
-            patch(&open(&data)?, &name, disabled)
+            patch(&open(db, &data, None)?, &name, disabled)
         }
         UserCommand::Enable { name, data } => {
             let enabled = UserPatch {
                 disabled: Some(false),
                 ..UserPatch::default()
             };
-            patch(&open(&data)?, &name, enabled)
+            patch(&open(db, &data, None)?, &name, enabled)
         }
         UserCommand::SetRole { name, role, data } => {
             let role = UserPatch {
                 role: Some(role.into()),
                 ..UserPatch::default()
             };
-            patch(&open(&data)?, &name, role)
+            patch(&open(db, &data, None)?, &name, role)
         }
         UserCommand::ResetPassword { name, data } => {
-            let state = open(&data)?;
+            let state = open(db, &data, None)?;
             let password = read_password(&name, || {
                 format!(
                     "echo 'a long password' | outpost-server user reset-password {name} --data {}",

@@ -104,18 +104,25 @@ impl PostgresStore {
     /// and brings its schema up to date. Call it off the async workers: the
     /// client blocks.
     pub fn open(url: &str) -> StoreResult<Self> {
-        let config: Config = url
+        let mut config: Config = url
             .parse()
             .map_err(|e: postgres::Error| StoreError::BadDatabaseUrl(e.to_string()))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
         warn_if_remote(&config);
+        // One connection of its own first: a wrong password or an unknown
+        // database fails at once, with PostgreSQL's own words, instead of
+        // after the pool's retries.
+        let mut first = config.connect(NoTls)?;
+        postgres_migrations::run(&mut first)?;
+        drop(first);
         let pool = Pool::builder()
             .max_size(POOL_SIZE)
             .min_idle(Some(1))
             .connection_timeout(CONNECT_TIMEOUT)
-            .build(PostgresConnectionManager::new(config, NoTls))?;
-        let store = Self { pool: Some(pool) };
-        postgres_migrations::run(&mut *store.conn()?)?;
-        Ok(store)
+            .build_unchecked(PostgresConnectionManager::new(config, NoTls));
+        Ok(Self { pool: Some(pool) })
     }
 
     fn conn(&self) -> StoreResult<PooledConnection<Manager>> {
@@ -310,7 +317,8 @@ impl Store for PostgresStore {
 
     fn backup_to(&self, _to: &std::path::Path) -> StoreResult<()> {
         Err(StoreError::Unsupported(
-            "outpost-server backup copies SQLite databases only; back up PostgreSQL with pg_dump",
+            "outpost-server backup copies SQLite databases only; back up PostgreSQL with pg_dump \
+             (docs/operations.md)",
         ))
     }
 }

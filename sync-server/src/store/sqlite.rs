@@ -3,8 +3,8 @@
 //!
 //! One connection writes and one reads. SQLite runs one write transaction at a
 //! time, so log sequence numbers become visible in commit order and a pull
-//! cursor can never skip a change that commits late. (PostgreSQL will need
-//! more care here: its sequences are handed out before commit.)
+//! cursor can never skip a change that commits late. (PostgreSQL needs more
+//! care here, as its sequences are handed out before commit: `postgres.rs`.)
 
 use std::{
     collections::{HashMap, hash_map::Entry},
