@@ -165,7 +165,7 @@ pub fn ActionItems(
                 <form class="inline-form" on:submit=add novalidate=true>
                     <div class="field-pair">
                         <div class="field">
-                            <label for="action-title">"Action title"</label>
+                            <label for="action-title">"What needs doing"</label>
                             <input id="action-title" type="text" prop:value=move || title.get()
                                 on:input=move |ev| title.set(event_target_value(&ev)) />
                         </div>

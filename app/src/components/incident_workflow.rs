@@ -14,7 +14,7 @@ use crate::components::review::Review;
 use crate::components::sla_chips::SlaChips;
 use crate::components::timeline::Timeline;
 use crate::incident_data::{IncidentData, use_incident_data};
-use crate::now::use_now;
+use crate::now::{use_now, wall_now};
 use crate::state::Ctx;
 use crate::workflow::{can_edit, sla_report};
 
@@ -35,10 +35,13 @@ pub fn IncidentTriage(#[prop(into)] id: Signal<String>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let data = use_incident_data(ctx, id);
     let now = use_now(ctx);
+    // Re-read the clock whenever the timeline changes too, so an event saved
+    // between two ticks counts at once.
     let report = Signal::derive(move || {
+        now.track();
         data.with(|d| {
             d.as_ref()
-                .and_then(|d| sla_report(&d.incident, &d.events(), now.get()))
+                .and_then(|d| sla_report(&d.incident, &d.events(), wall_now(ctx)))
         })
     });
     view! {

@@ -14,7 +14,7 @@ use crate::components::priority_badge::PriorityBadge;
 use crate::components::sla_chips::SlaChips;
 use crate::directory::use_directory;
 use crate::list_query::{ListQuery, Row, rows, select, window as visible_range};
-use crate::now::use_now;
+use crate::now::{use_now, wall_now};
 use crate::state::{Ctx, storage_problem};
 use crate::storage::{LocalStore, StoreError};
 use crate::workflow::{events_by_incident, sla_report};
@@ -83,7 +83,11 @@ pub fn IncidentListPage() -> impl IntoView {
             .map(|d| d.0)
             .unwrap_or_default()
     });
-    let shown = Memo::new(move |_| all.with(|rows| select(rows, &query.get(), &me(), now.get())));
+    // The clock is read again whenever the rows change, not only on a tick.
+    let shown = Memo::new(move |_| {
+        now.track();
+        all.with(|rows| select(rows, &query.get(), &me(), wall_now(ctx)))
+    });
     let problem = move || match data.get() {
         Some(Err(e)) => Some(storage_problem(&e)),
         _ => None,
@@ -162,11 +166,15 @@ pub fn IncidentListPage() -> impl IntoView {
 
 #[component]
 fn ListRow(row: Row, now: Signal<u64>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
     let href = format!("/incidents/{}", row.id);
     let priority = row.priority;
     let report = {
         let (record, events) = (row.record.clone(), row.events.clone());
-        Signal::derive(move || sla_report(&record, &events, now.get()))
+        Signal::derive(move || {
+            now.track();
+            sla_report(&record, &events, wall_now(ctx))
+        })
     };
     view! {
         <li class="incident-row">
@@ -175,7 +183,9 @@ fn ListRow(row: Row, now: Signal<u64>) -> impl IntoView {
                 <PriorityBadge priority=Signal::derive(move || priority) />
                 <span class="meta-item"><span class="meta-label">"Status "</span>{row.status}</span>
                 <span class="meta-item"><span class="meta-label">"Category "</span>{row.category}</span>
-                <span class="meta-item"><span class="meta-label">"Site "</span>{row.site}</span>
+                {(!row.site.is_empty()).then(|| view! {
+                    <span class="meta-item"><span class="meta-label">"Site "</span>{row.site.clone()}</span>
+                })}
             </div>
             <div class="row-chips">
                 <SlaChips report=report />

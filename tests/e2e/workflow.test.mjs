@@ -1,0 +1,123 @@
+// The incident manager's workflow on one tablet, as a manager: log an
+// incident, acknowledge it, add an internal note, resolve it, and see a
+// refused close explained in words; then screenshots of the workflow pages
+// at both tablet sizes.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { control, launch, openList, screenshot, setField, signIn, tablet, users } from './support.mjs';
+
+const run = Date.now().toString(36);
+let browser;
+let m;
+let incidentUrl;
+
+async function step(name, body) {
+  try {
+    await body();
+  } catch (e) {
+    if (m) {
+      await screenshot(m.page, `FAILED-workflow-${name}`).catch(() => {});
+      if (m.problems.length) console.log(`manager console:\n  ${m.problems.join('\n  ')}`);
+    }
+    throw e;
+  }
+}
+
+const button = (page, name) => page.getByRole('button', { name, exact: true });
+const statusLine = (page) => page.locator('#status-heading + .status-line');
+
+describe('workflow: acknowledge, note, resolve', { timeout: 5 * 60_000 }, () => {
+  before(async () => {
+    const [manager] = users(); // ana is the manager
+    browser = await launch();
+    m = await tablet(browser, 'M');
+    await signIn(m, manager);
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('a manager takes an incident from New to Resolved, every step on the timeline', async () => {
+    await step('lifecycle', async () => {
+      const { page } = m;
+      await control(page, 'New incident').click();
+      await setField(page, 'Title', `Generator alarm ${run}`);
+      await setField(page, 'Category', { text: /equipment/i, value: 'equipment_failure' });
+      await setField(page, 'Site', `Workflow yard ${run}`);
+      await setField(page, 'Impact', { text: /high/i, value: 1 });
+      await setField(page, 'Urgency', { text: /medium/i, value: 2 });
+      await button(page, 'Save').click();
+      await page.waitForURL(/\/incidents\/[0-9a-f-]{36}$/);
+      incidentUrl = page.url();
+
+      const timeline = page.locator('.timeline');
+      await timeline.getByText('Incident logged').waitFor();
+      await page.locator('.sla-chips').getByText(/Response: due in/).waitFor();
+      await statusLine(page).getByText('New').waitFor();
+
+      await button(page, 'Acknowledge').click();
+      await statusLine(page).getByText('Acknowledged').waitFor();
+      await timeline.getByText('Status: New → Acknowledged').waitFor();
+      await page.locator('.sla-chips').getByText('Response: met').waitFor();
+      assert.equal(await button(page, 'Acknowledge').count(), 0, 'Acknowledge is gone once acknowledged');
+
+      await button(page, 'Assign to me').click();
+      await timeline.getByText(/^Assigned to /).waitFor();
+
+      const note = `Checked the fuel line (${run})`;
+      await page.getByLabel('Note or requestor update', { exact: true }).fill(note);
+      await button(page, 'Add note').click();
+      const noteEntry = timeline.locator('.entry-note').filter({ hasText: note });
+      await noteEntry.waitFor();
+      assert.match(await noteEntry.innerText(), /Internal note/);
+
+      await button(page, 'Resolve').click();
+      await button(page, 'Resolve').click(); // submitting the empty form is refused
+      await page.getByRole('alert').filter({ hasText: /resolution is needed/ }).waitFor();
+      await page.getByLabel('Resolution: what was done', { exact: true }).fill('Replaced the fuel filter');
+      await button(page, 'Resolve').click();
+      await statusLine(page).getByText('Resolved').waitFor();
+      await timeline.getByText('Status: Acknowledged → Resolved').waitFor();
+      await timeline.getByText('Replaced the fuel filter').waitFor();
+      await screenshot(page, 'workflow-resolved-768x1024');
+    });
+  });
+
+  test('closing a P2 before its review is complete is refused with the reason', async (t) => {
+    if (!incidentUrl) return t.skip('needs the incident from the first test');
+    await step('refused-close', async () => {
+      const { page } = m;
+      await button(page, 'Close').click();
+      await page
+        .getByRole('alert')
+        .filter({ hasText: 'Cannot close: a P2 incident cannot be closed until its post-incident review is complete.' })
+        .waitFor();
+      await statusLine(page).getByText('Resolved').waitFor();
+    });
+  });
+
+  test('screenshots of the workflow pages, portrait and landscape', async (t) => {
+    if (!incidentUrl) return t.skip('needs the incident from the first test');
+    await step('screenshots', async () => {
+      const { page } = m;
+      for (const [width, height] of [[768, 1024], [1024, 768]]) {
+        const size = `${width}x${height}`;
+        await page.setViewportSize({ width, height });
+        await openList(page);
+        await screenshot(page, `wf-list-${size}`);
+        await page.getByRole('link', { name: `Generator alarm ${run}` }).first().click();
+        await page.locator('.timeline').waitFor();
+        await screenshot(page, `wf-incident-${size}`);
+        await page.getByRole('link', { name: 'My actions', exact: true }).click();
+        await page.getByRole('heading', { name: 'My actions' }).waitFor();
+        await screenshot(page, `wf-my-actions-${size}`);
+        await page.getByRole('link', { name: 'Problems', exact: true }).click();
+        await page.getByRole('heading', { name: 'Problems', exact: true }).waitFor();
+        await screenshot(page, `wf-problems-${size}`);
+      }
+    });
+  });
+});
