@@ -123,9 +123,10 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 fn SetupOffer() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    // A memo, so that each sync's status update does not ask again.
+    let online = Memo::new(move |_| ctx.status.with(|s| s.browser_online));
     let needed = LocalResource::new(move || {
-        let online = ctx.status.with(|s| s.browser_online);
-        let services = ctx.services();
+        let (online, services) = (online.get(), ctx.services());
         async move { online && matches!(services.api.setup_status().await, Ok(s) if s.needed) }
     });
     view! {

@@ -81,10 +81,9 @@ pub fn SetupPage() -> impl IntoView {
                 when=move || !already()
                 fallback=|| view! {
                     <p class="notice">
-                        "This server is already set up. "
-                        <A href="/login">"Sign in"</A>
-                        " with your account, or ask an admin to add one for you."
+                        "This server is already set up: sign in with your account, or ask an admin to add one for you."
                     </p>
+                    <A href="/login" attr:class="button button-primary">"Sign in"</A>
                 }
             >
                 <p>"This server has no accounts yet. The first account is an admin, who then adds everyone else under Users."</p>
@@ -99,10 +98,10 @@ pub fn SetupPage() -> impl IntoView {
                     <p class="field-hint" id="password-hint">{PASSWORD_HINT}</p>
                     <Field id="setup-confirm" label="Confirm password" value=confirm kind="password" autocomplete="new-password" described="" />
                     {move || problem.get().map(|p| view! {
-                        <p class="form-error" role="alert">
-                            {p.message}
-                            {p.offer_sign_in.then(|| view! { " " <A href="/login">"Sign in"</A> })}
-                        </p>
+                        <p class="form-error" role="alert">{p.message}</p>
+                        {p.offer_sign_in.then(|| view! {
+                            <div><A href="/login" attr:class="button button-primary">"Sign in"</A></div>
+                        })}
                     })}
                     <button type="submit" class="button button-primary" disabled=move || busy.get()>
                         "Create admin and sign in"

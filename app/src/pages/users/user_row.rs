@@ -63,6 +63,7 @@ pub fn UserRow(
             busy.set(true);
             outcome.set(None);
             let (id, name) = (id.clone(), name.clone());
+            let role_before = role_now();
             spawn_local(async move {
                 let answer = ctx.services().api.update_user(&token, &id, &patch).await;
                 busy.set(false);
@@ -71,7 +72,11 @@ pub fn UserRow(
                         password.set(String::new());
                         Ok(change_done(&name, &change))
                     }
-                    Err(e) => Err(account_problem(&e)),
+                    Err(e) => {
+                        // The picker shows the role the account still has.
+                        role.set(role_before);
+                        Err(account_problem(&e))
+                    }
                 }));
                 // After a refusal too: the list shows what the server holds.
                 on_changed.run(());
