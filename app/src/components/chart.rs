@@ -146,7 +146,10 @@ pub struct BarRow {
 }
 
 const ROW_H: f64 = 30.0;
-const LABEL_W: f64 = 190.0;
+/// Breakdowns sit two to a row on wide screens: a narrower drawing keeps
+/// their text as large as the trend's.
+const BAR_W: f64 = 480.0;
+const LABEL_W: f64 = 160.0;
 
 /// Opened per group as horizontal bars, with the full counts in its table.
 #[component]
@@ -157,7 +160,7 @@ pub fn BarChart(
 ) -> impl IntoView {
     let top = nice_max(rows.iter().map(|r| r.opened).max().unwrap_or(0));
     let height = ROW_H * rows.len().max(1) as f64 + 8.0;
-    let length = W - LABEL_W - 60.0;
+    let length = BAR_W - LABEL_W - 40.0;
     let bars = rows
         .iter()
         .enumerate()
@@ -190,11 +193,12 @@ pub fn BarChart(
     view! {
         <figure class="chart">
             <figcaption class="chart-title">{title}</figcaption>
-            <svg class="chart-svg" viewBox=format!("0 0 {W} {height}") role="img" aria-label=summary>
+            <svg class="chart-svg" viewBox=format!("0 0 {BAR_W} {height}") role="img" aria-label=summary>
                 {bars}
             </svg>
             <table class=if show_table { "data-table" } else { "visually-hidden" }>
-                <caption>{title}</caption>
+                // The figure's caption already says what this is.
+                <caption class="visually-hidden">{title}</caption>
                 <thead><tr><th scope="col">"Group"</th><th scope="col">"Opened"</th><th scope="col">"Resolved"</th><th scope="col">"Backlog"</th></tr></thead>
                 <tbody>{table_rows}</tbody>
             </table>

@@ -2,9 +2,23 @@
 //! period's value beneath it for comparison.
 
 use leptos::prelude::*;
-use outpost_model::kpi::KpiReport;
+use outpost_model::kpi::{DurationStats, KpiReport};
+use outpost_model::time::human_duration;
 
-use crate::kpi::{Measure, duration_text, percent, share_text};
+use crate::kpi::{Measure, percent, share_text};
+
+/// The mean alone, for a tile; the median goes beneath the tiles.
+fn mean_text(stats: &DurationStats) -> String {
+    stats
+        .mean_ms
+        .map_or("—".to_owned(), |m| human_duration(m as u64))
+}
+
+fn median_text(stats: &DurationStats) -> String {
+    stats
+        .median_ms
+        .map_or("—".to_owned(), |m| human_duration(m as u64))
+}
 
 /// `(label, this period, previous period)` for each tile.
 pub fn tiles(
@@ -15,8 +29,8 @@ pub fn tiles(
         ("Opened", |r| r.opened.to_string()),
         ("Resolved", |r| r.resolved.to_string()),
         ("Backlog", |r| r.backlog.open.to_string()),
-        ("MTTA", |r| duration_text(&r.mtta)),
-        ("MTTR", |r| duration_text(&r.mttr)),
+        ("MTTA", |r| mean_text(&r.mtta)),
+        ("MTTR", |r| mean_text(&r.mttr)),
         ("Resolution SLA met", |r| {
             r.sla
                 .resolution
@@ -39,7 +53,12 @@ pub fn KpiTiles(
     previous: Option<KpiReport>,
     previous_label: String,
 ) -> impl IntoView {
-    let sla = share_text(&this.sla.resolution);
+    let foot = format!(
+        "Medians: MTTA {}, MTTR {}. Resolution SLA met {}.",
+        median_text(&this.mtta),
+        median_text(&this.mttr),
+        share_text(&this.sla.resolution)
+    );
     let items = tiles(&this, previous.as_ref())
         .into_iter()
         .map(|(label, value, before)| {
@@ -55,6 +74,6 @@ pub fn KpiTiles(
         .collect_view();
     view! {
         <ul class="tiles" aria-label="Headline figures">{items}</ul>
-        <p class="tile-foot">{format!("Resolution SLA: {sla}.")}</p>
+        <p class="tile-foot">{foot}</p>
     }
 }
