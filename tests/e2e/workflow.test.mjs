@@ -1,7 +1,8 @@
 // The incident manager's workflow on one tablet, as a manager: log an
-// incident, acknowledge it, add an internal note, resolve it, and see a
-// refused close explained in words; then screenshots of the workflow pages
-// at both tablet sizes.
+// incident, acknowledge it, add an internal note and a requestor update, add
+// an action that shows on My actions, resolve it, and see a refused close
+// explained in words; three alike incidents bring a problem suggestion that
+// becomes a problem; then screenshots of the workflow pages at both sizes.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -74,6 +75,18 @@ describe('workflow: acknowledge, note, resolve', { timeout: 5 * 60_000 }, () => 
       await noteEntry.waitFor();
       assert.match(await noteEntry.innerText(), /Internal note/);
 
+      const update = `A crew is on site (${run})`;
+      await page.getByLabel('Note or requestor update', { exact: true }).fill(update);
+      await button(page, 'Send requestor update').click();
+      const updateEntry = timeline.locator('.entry-update').filter({ hasText: update });
+      await updateEntry.waitFor();
+      assert.match(await updateEntry.innerText(), /Requestor update/);
+
+      const action = `Service the generator (${run})`;
+      await page.getByLabel('What needs doing', { exact: true }).fill(action);
+      await button(page, 'Add action').click();
+      await page.locator('.action-item').filter({ hasText: action }).waitFor();
+
       await button(page, 'Resolve').click();
       await button(page, 'Resolve').click(); // submitting the empty form is refused
       await page.getByRole('alert').filter({ hasText: /resolution is needed/ }).waitFor();
@@ -83,6 +96,11 @@ describe('workflow: acknowledge, note, resolve', { timeout: 5 * 60_000 }, () => 
       await timeline.getByText('Status: Acknowledged → Resolved').waitFor();
       await timeline.getByText('Replaced the fuel filter').waitFor();
       await screenshot(page, 'workflow-resolved-768x1024');
+
+      await page.getByRole('link', { name: 'My actions', exact: true }).click();
+      await page.getByRole('link', { name: action }).waitFor();
+      await page.goBack();
+      await page.locator('.timeline').waitFor();
     });
   });
 
@@ -96,6 +114,29 @@ describe('workflow: acknowledge, note, resolve', { timeout: 5 * 60_000 }, () => 
         .filter({ hasText: 'Cannot close: a P2 incident cannot be closed until its post-incident review is complete.' })
         .waitFor();
       await statusLine(page).getByText('Resolved').waitFor();
+    });
+  });
+
+  test('three alike incidents within 30 days suggest a problem that links them', async () => {
+    await step('problem-suggestion', async () => {
+      const { page } = m;
+      const site = `Gate house ${run}`;
+      for (const n of [1, 2, 3]) {
+        await openList(page);
+        await control(page, 'New incident').click();
+        await setField(page, 'Title', `Gate forced ${n} ${run}`);
+        await setField(page, 'Category', { text: /security/i, value: 'security' });
+        await setField(page, 'Site', site);
+        await button(page, 'Save').click();
+        await page.waitForURL(/\/incidents\/[0-9a-f-]{36}$/);
+      }
+      await page.getByRole('link', { name: 'Problems', exact: true }).click();
+      const suggestion = page.locator('.suggestion').filter({ hasText: `3 security incidents at ${site}` });
+      await suggestion.waitFor();
+      await suggestion.getByRole('button', { name: 'Create problem' }).click();
+      await page.waitForURL(/\/problems\/[0-9a-f-]{36}$/);
+      await page.getByRole('heading', { name: `3 security incidents at ${site}` }).waitFor();
+      for (const n of [1, 2, 3]) await page.getByRole('link', { name: `Gate forced ${n} ${run}` }).waitFor();
     });
   });
 

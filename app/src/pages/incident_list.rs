@@ -20,7 +20,7 @@ use crate::storage::{LocalStore, StoreError};
 use crate::workflow::{events_by_incident, sla_report};
 
 /// Height of one row in CSS pixels, as `.incident-row` sets it (with its gap).
-pub const ROW_HEIGHT: f64 = 156.0;
+pub const ROW_HEIGHT: f64 = 184.0;
 /// Rows drawn above and below the visible ones.
 pub const BUFFER: usize = 8;
 
