@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { control, launch, openList, screenshot, setField, signIn, tablet, users } from './support.mjs';
+import { BASE_URL, control, launch, openList, screenshot, setField, signIn, tablet, users } from './support.mjs';
 
 const run = Date.now().toString(36);
 let browser;
@@ -114,6 +114,19 @@ describe('workflow: acknowledge, note, resolve', { timeout: 5 * 60_000 }, () => 
         .filter({ hasText: 'Cannot close: a P2 incident cannot be closed until its post-incident review is complete.' })
         .waitFor();
       await statusLine(page).getByText('Resolved').waitFor();
+    });
+  });
+
+  test('Use my location fills the position, shown in words and numbers', async (t) => {
+    if (!incidentUrl) return t.skip('needs the incident from the first test');
+    await step('location', async () => {
+      const { page, context } = m;
+      await context.grantPermissions(['geolocation'], { origin: BASE_URL });
+      await context.setGeolocation({ latitude: 54.5, longitude: -1.25, accuracy: 12 });
+      await button(page, 'Use my location').click();
+      const section = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Location' }) });
+      await section.getByText('54.50000° N, 1.25000° W, within about 12 m').waitFor();
+      await section.getByText('Latitude 54.5, longitude -1.25, accuracy 12 m').waitFor();
     });
   });
 
