@@ -2,8 +2,8 @@
 //! failure turned into an [`ApiError`] that reads as a sentence.
 
 use outpost_model::protocol::{
-    API_PREFIX, ErrorResponse, LoginRequest, LoginResponse, SyncRequest, SyncResponse,
-    UsersResponse,
+    API_PREFIX, ErrorResponse, HistoryResponse, LoginRequest, LoginResponse, SyncRequest,
+    SyncResponse, UsersResponse,
 };
 use outpost_model::time::parse_rfc3339_ms;
 use serde::{Serialize, de::DeserializeOwned};
@@ -67,6 +67,17 @@ impl Api {
 
     pub async fn users(&self, token: &str) -> Result<UsersResponse, ApiError> {
         self.call::<(), _>("GET", "/users", Some(token), None).await
+    }
+
+    /// Every change the server ever received for one record, losers too.
+    pub async fn history(
+        &self,
+        token: &str,
+        collection: &str,
+        id: &str,
+    ) -> Result<HistoryResponse, ApiError> {
+        let path = format!("/records/{collection}/{id}/history");
+        self.call::<(), _>("GET", &path, Some(token), None).await
     }
 
     async fn call<B: Serialize, R: DeserializeOwned>(

@@ -11,7 +11,7 @@ use crate::components::update_banner::UpdateBanner;
 use crate::pages::{dashboard::DashboardPage, regulator::RegulatorPage, report::ReportPage};
 use crate::pages::{
     incident::IncidentPage, incident_list::IncidentListPage, login::LoginPage,
-    new_incident::NewIncidentPage, sync_centre::SyncCentrePage,
+    new_incident::NewIncidentPage, settings::SettingsPage, sync_centre::SyncCentrePage,
 };
 use crate::pages::{setup::SetupPage, users::UsersPage};
 use crate::scheduler;
@@ -60,6 +60,7 @@ fn Shell(booted: std::rc::Rc<Booted>) -> impl IntoView {
                     <Route path=path!("/dashboard") view=|| view! { <Guarded><DashboardPage /></Guarded> } />
                     <Route path=path!("/report") view=|| view! { <Guarded><ReportPage /></Guarded> } />
                     <Route path=path!("/regulator") view=|| view! { <Guarded><RegulatorPage /></Guarded> } />
+                    <Route path=path!("/settings") view=|| view! { <Guarded><SettingsPage /></Guarded> } />
                 </Routes>
             </main>
         </Router>

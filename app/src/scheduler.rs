@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::ApiError;
+use crate::browser::tabs;
 use crate::clock::tablet_now_ms;
 use crate::state::{Ctx, navigator_online, storage_problem};
 use crate::sync::{SyncContext, SyncError, SyncReport, sync_once};
@@ -38,8 +39,12 @@ pub struct Runner {
     timer: RefCell<Option<TimeoutHandle>>,
 }
 
-/// Starts the automatic syncs; call once.
+/// Starts the automatic syncs, and listens for other tabs' changes; call once.
 pub fn start(ctx: Ctx) {
+    tabs::listen(move || {
+        ctx.records_changed();
+        leptos::task::spawn_local(async move { ctx.refresh_waiting().await });
+    });
     let online = window_event_listener(leptos::ev::online, move |_| {
         ctx.status.update(|s| {
             s.browser_online = true;
@@ -104,11 +109,20 @@ fn run(ctx: Ctx) {
         return;
     }
     spawn_local(async move {
-        loop {
-            one_sync(ctx).await;
-            if !ctx.services().runner.again.replace(false) {
-                break;
+        let synced = tabs::with_sync_lock(async move {
+            loop {
+                one_sync(ctx).await;
+                if !ctx.services().runner.again.replace(false) {
+                    break;
+                }
             }
+        })
+        .await;
+        if !synced {
+            // Another tab holds the lock and syncs the shared store; it
+            // announces what changed. Only the count here needs refreshing.
+            ctx.services().runner.again.set(false);
+            ctx.refresh_waiting().await;
         }
         ctx.services().runner.running.set(false);
     });
@@ -154,8 +168,8 @@ async fn one_sync(ctx: Ctx) {
                 s.next_try_ms = None;
                 s.last_report = Some(report.clone());
             });
-            if report.updated > 0 || report.restamped > 0 {
-                ctx.records_changed();
+            if report.updated > 0 || report.restamped > 0 || report.sent > 0 {
+                ctx.changed_here();
             }
         }
         Err(SyncError::Api(ApiError::Unauthorized(_))) => {

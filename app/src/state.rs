@@ -143,6 +143,12 @@ impl Ctx {
         self.revision.update(|r| *r += 1);
     }
 
+    /// Records changed in this tab: redraw here and tell the other tabs.
+    pub fn changed_here(&self) {
+        self.records_changed();
+        crate::browser::tabs::announce();
+    }
+
     /// The session ended (401) but the person is still known: work goes on
     /// offline and the status area asks them to sign in again.
     pub fn session_ended(&self) -> bool {
@@ -160,7 +166,7 @@ impl Ctx {
             (changes, clock.clock.clone())
         };
         services.store.save_local(&changes, &snapshot).await?;
-        self.records_changed();
+        self.changed_here();
         self.refresh_waiting().await;
         scheduler::after_edit(*self);
         Ok(())
@@ -185,6 +191,11 @@ impl Ctx {
         self.session.set(Some(session));
         self.status.update(|s| s.problem = None);
         scheduler::sync_now(*self);
+        // Ask the browser to keep the data, so a full disk does not wipe
+        // unsent work; Settings shows the answer.
+        leptos::task::spawn_local(async {
+            crate::browser::storage::persist().await;
+        });
         Ok(())
     }
 
@@ -204,6 +215,9 @@ impl Ctx {
 
 /// A storage failure as a sentence a person can act on.
 pub fn storage_problem(e: &StoreError) -> String {
+    if *e == StoreError::Full {
+        return "This tablet's storage for Outpost is full, so this was not saved. Everything saved before can still be read. Free some space on the tablet (old photos, other apps), then save again; Settings shows how much room there is.".to_owned();
+    }
     format!(
         "Could not use this tablet's storage: {e}. Reload the page; if it keeps happening, free some space on the tablet."
     )

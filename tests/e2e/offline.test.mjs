@@ -4,7 +4,7 @@
 // offline the one that loses is told and can keep its value.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -103,7 +103,7 @@ describe('offline: opens with no network, installable, conflicts shown', { timeo
 
       // A deep link opens offline too (any app route answers with the shell).
       await a.page.goto(`${BASE_URL}/incidents/new`);
-      await a.page.getByLabel('Title').waitFor();
+      await a.page.getByLabel('Title', { exact: true }).waitFor();
       await screenshot(a.page, 'offline-new-incident-768x1024');
       await a.context.setOffline(false);
       await openList(a.page);
@@ -152,6 +152,21 @@ describe('offline: opens with no network, installable, conflicts shown', { timeo
         await openIncident(b.page, id);
         return (await fieldValue(b.page, 'Description')) === mine;
       }, { between: () => pressSyncNow(b.page) });
+
+      // History: every description ever received, who sent it, which is current.
+      const history = b.page.getByRole('table');
+      await history.waitFor();
+      const rows = history.locator('tbody tr').filter({ hasText: 'Description' });
+      await eventually('the history shows all three descriptions', async () => (await rows.count()) === 3);
+      const texts = await rows.allInnerTexts();
+      assert.match(texts[0], /Cut with bolt cutters[\s\S]*ana[\s\S]*Current/);
+      assert.match(texts[1], /Small gap[\s\S]*ben[\s\S]*this tablet[\s\S]*Replaced/);
+      assert.match(texts[2], /Cut with bolt cutters[\s\S]*ana[\s\S]*Replaced/);
+      await screenshot(b.page, 'history-768x1024');
+      await b.context.setOffline(true);
+      await openIncident(b.page, id);
+      await b.page.getByText('History needs the network').waitFor();
+      await b.context.setOffline(false);
     });
   });
 
@@ -175,6 +190,56 @@ describe('offline: opens with no network, installable, conflicts shown', { timeo
       await syncAllSent(a);
       await a.page.getByText('Nothing is waiting').waitFor();
       await a.page.getByText(/^Last synced at \d\d:\d\d: (sent|nothing new)/).waitFor();
+    });
+  });
+
+  test('unsent changes saved to a file on one tablet are imported and sent from another', async () => {
+    await step('transfer', async () => {
+      const title = `Ladder rung cracked ${run}`;
+      await b.context.setOffline(true);
+      await logIncident(b, title);
+      await b.page.getByRole('link', { name: 'Settings', exact: true }).click();
+      await b.page.getByRole('heading', { name: 'Settings', exact: true }).waitFor();
+      await b.page.getByText(/^Storage is (not )?persistent/).waitFor();
+      await b.page.getByText(/^Outpost uses .* of the .* this browser allows it\.$/).waitFor();
+      for (const [width, height] of [[768, 1024], [1024, 768]]) {
+        await b.page.setViewportSize({ width, height });
+        await screenshot(b.page, `settings-${width}x${height}`);
+      }
+      await b.page.setViewportSize({ width: 768, height: 1024 });
+      const [download] = await Promise.all([
+        b.page.waitForEvent('download'),
+        b.page.getByRole('button', { name: 'Download unsent changes' }).click(),
+      ]);
+      const path = join(mkdtempSync(join(tmpdir(), 'outpost-unsent-')), download.suggestedFilename());
+      await download.saveAs(path);
+      const saved = JSON.parse(readFileSync(path, 'utf8'));
+      assert.equal(saved.format, 'outpost-changes');
+      assert.ok(saved.changes.some((c) => c.field === 'title' && c.value === title), 'the file holds the new title');
+
+      await a.page.getByRole('link', { name: 'Settings', exact: true }).click();
+      await a.page.getByLabel('Import changes').setInputFiles(path);
+      await a.page.getByText(/^Imported \d+ changes\. They were stamped with this tablet's clock/).waitFor();
+      await syncAllSent(a);
+      await openList(a.page);
+      await a.page.getByRole('link', { name: title }).waitFor();
+      await b.context.setOffline(false);
+      await syncAllSent(b);
+    });
+  });
+
+  test('a second tab shows a change made in the first without a reload', async () => {
+    await step('tabs', async () => {
+      const second = await a.context.newPage();
+      try {
+        await second.goto(`${BASE_URL}/`);
+        await listHeading(second).waitFor();
+        const title = `Forklift horn broken ${run}`;
+        await logIncident(a, title);
+        await second.getByRole('link', { name: title }).waitFor();
+      } finally {
+        await second.close();
+      }
     });
   });
 

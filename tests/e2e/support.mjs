@@ -124,7 +124,7 @@ export async function syncAllSent({ page, label }) {
  * one); for inputs and text areas it is the text to type. Returns the value set.
  */
 export async function setField(page, label, want) {
-  const field = page.getByLabel(label);
+  const field = page.getByLabel(label, { exact: true });
   const tag = await field.evaluate((el) => el.tagName.toLowerCase());
   if (tag === 'select') {
     const options = await field
@@ -142,7 +142,7 @@ export async function setField(page, label, want) {
   return text;
 }
 
-export const fieldValue = (page, label) => page.getByLabel(label).inputValue();
+export const fieldValue = (page, label) => page.getByLabel(label, { exact: true }).inputValue();
 
 /** Goes to the incident list through the app's own navigation (a reload
  * would fail while offline: no service worker yet in these tests). */
@@ -158,7 +158,7 @@ export async function openIncident(page, id) {
   await openList(page);
   await incidentLink(page, id).click();
   await page.waitForURL(`**/incidents/${id}`);
-  await page.getByLabel('Title').waitFor();
+  await page.getByLabel('Title', { exact: true }).waitFor();
 }
 
 /** Saves the open incident page and waits for the local confirmation. */

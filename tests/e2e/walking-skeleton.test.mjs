@@ -163,7 +163,7 @@ describe('walking skeleton: two tablets, offline edits, sync', { timeout: 10 * 6
         await openList(page);
         await screenshot(page, `list-${size}`);
         await control(page, 'New incident').click();
-        await page.getByLabel('Title').waitFor();
+        await page.getByLabel('Title', { exact: true }).waitFor();
         await screenshot(page, `new-incident-${size}`);
         if (state.id) {
           await openIncident(page, state.id);

@@ -1,5 +1,9 @@
 //! Browser services outside the page's own data: the service worker that
-//! keeps the app on the tablet, and (later) storage persistence and tabs.
+//! keeps the app on the tablet, persistent storage, files in and out, and
+//! coordination between tabs.
 
+pub mod files;
 pub mod geolocation;
 pub mod service_worker;
+pub mod storage;
+pub mod tabs;

@@ -51,7 +51,7 @@ pub async fn keep_mine(ctx: Ctx, c: &Conflict) -> Result<(), String> {
 
 pub async fn dismiss(ctx: Ctx, key: &str) -> Result<(), String> {
     let result = ctx.services().store.dismiss_conflict(key).await;
-    ctx.records_changed();
+    ctx.changed_here();
     result.map_err(|e| storage_problem(&e))
 }
 

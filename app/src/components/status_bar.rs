@@ -69,6 +69,7 @@ pub fn StatusBar() -> impl IntoView {
                 <Show when=move || crate::pages::users::is_admin(ctx)>
                     <A href="/users">"Users"</A>
                 </Show>
+                <A href="/settings">"Settings"</A>
             </nav>
             <div class="sync">
                 <div role="status" class="sync-status">

@@ -7,6 +7,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::conflict_notice::ConflictNotices;
+use crate::components::history::History;
 use crate::components::incident_fields::IncidentFields;
 use crate::components::incident_workflow::{IncidentSections, IncidentTriage};
 use crate::components::priority_badge::PriorityBadge;
@@ -161,6 +162,7 @@ pub fn IncidentPage() -> impl IntoView {
                     </div>
                 </form>
                 <IncidentSections id=id />
+                <History id=id />
             </Show>
         </section>
     }

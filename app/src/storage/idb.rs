@@ -36,7 +36,14 @@ pub struct IdbStore {
 
 impl From<indexed_db_futures::error::Error> for StoreError {
     fn from(e: indexed_db_futures::error::Error) -> Self {
-        StoreError::Failed(e.to_string())
+        // IndexedDB reports a full quota as a DOMException named
+        // `QuotaExceededError`, on the request or on the aborted transaction.
+        let text = e.to_string();
+        if text.contains("QuotaExceeded") || format!("{e:?}").contains("QuotaExceeded") {
+            StoreError::Full
+        } else {
+            StoreError::Failed(text)
+        }
     }
 }
 

@@ -48,6 +48,9 @@ pub enum StoreError {
     Failed(String),
     #[error("data saved on this tablet could not be read ({0})")]
     Corrupt(String),
+    /// The browser's quota for this site is used up (`QuotaExceededError`).
+    #[error("this tablet's storage for Outpost is full")]
+    Full,
 }
 
 /// One record as stored: its fields, each with value and stamp.
