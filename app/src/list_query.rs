@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use outpost_model::schema::label;
 use outpost_model::{Event, Priority};
@@ -165,8 +166,9 @@ pub struct Row {
     pub site: String,
     pub assignee: String,
     pub reported_by: String,
-    pub record: StoredRecord,
-    pub events: Vec<Event>,
+    /// Shared, so filtering and sorting ten thousand rows copies pointers.
+    pub record: Arc<StoredRecord>,
+    pub events: Arc<[Event]>,
 }
 
 /// Every incident that is not deleted, as rows (unsorted).
@@ -206,8 +208,8 @@ pub fn rows(
                     .unwrap_or_default(),
                 assignee: text("assignee"),
                 reported_by: text("reported_by"),
-                events: events.remove(&r.id).unwrap_or_default(),
-                record: r.clone(),
+                events: events.remove(&r.id).unwrap_or_default().into(),
+                record: Arc::new(r.clone()),
             }
         })
         .collect()
