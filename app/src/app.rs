@@ -13,6 +13,7 @@ use crate::pages::{
     incident::IncidentPage, incident_list::IncidentListPage, login::LoginPage,
     new_incident::NewIncidentPage, settings::SettingsPage, sync_centre::SyncCentrePage,
 };
+use crate::pages::{my_actions::MyActionsPage, problem::ProblemPage, problems::ProblemsPage};
 use crate::pages::{setup::SetupPage, users::UsersPage};
 use crate::scheduler;
 use crate::state::{Booted, Ctx, boot};
@@ -43,6 +44,7 @@ pub fn App() -> impl IntoView {
 fn Shell(booted: std::rc::Rc<Booted>) -> impl IntoView {
     let ctx = Ctx::provide(&booted);
     scheduler::start(ctx);
+    crate::directory::provide(ctx);
     service_worker::register(ctx.update_ready);
     view! {
         <Router>
@@ -56,6 +58,9 @@ fn Shell(booted: std::rc::Rc<Booted>) -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <Guarded><IncidentListPage /></Guarded> } />
                     <Route path=path!("/incidents/new") view=|| view! { <Guarded><NewIncidentPage /></Guarded> } />
                     <Route path=path!("/incidents/:id") view=|| view! { <Guarded><IncidentPage /></Guarded> } />
+                    <Route path=path!("/actions") view=|| view! { <Guarded><MyActionsPage /></Guarded> } />
+                    <Route path=path!("/problems") view=|| view! { <Guarded><ProblemsPage /></Guarded> } />
+                    <Route path=path!("/problems/:id") view=|| view! { <Guarded><ProblemPage /></Guarded> } />
                     <Route path=path!("/sync") view=|| view! { <Guarded><SyncCentrePage /></Guarded> } />
                     <Route path=path!("/dashboard") view=|| view! { <Guarded><DashboardPage /></Guarded> } />
                     <Route path=path!("/report") view=|| view! { <Guarded><ReportPage /></Guarded> } />

@@ -62,6 +62,8 @@ pub fn StatusBar() -> impl IntoView {
             <nav class="top-nav" aria-label="Main">
                 <span class="brand">"Outpost"</span>
                 <A href="/">"Incidents"</A>
+                <A href="/actions">"My actions"</A>
+                <A href="/problems">"Problems"</A>
                 <A href="/dashboard">"Dashboard"</A>
                 <A href="/report">"Monthly report"</A>
                 <A href="/regulator">"Regulator log"</A>
