@@ -363,6 +363,14 @@ pub fn bar_rows(
         .collect()
 }
 
+/// Rows in the order of their labels (site ids are not an order anyone reads).
+fn by_name(
+    mut rows: Vec<crate::components::chart::BarRow>,
+) -> Vec<crate::components::chart::BarRow> {
+    rows.sort_by(|a, b| a.label.cmp(&b.label));
+    rows
+}
+
 /// The three breakdowns of a report, keys in words: priority, category, site.
 pub fn breakdowns(
     data: &KpiData,
@@ -378,6 +386,9 @@ pub fn breakdowns(
     [
         ("By priority", bar_rows(&report.by_priority, code)),
         ("By category", bar_rows(&report.by_category, code)),
-        ("By site", bar_rows(&report.by_site, |k| data.site_name(k))),
+        (
+            "By site",
+            by_name(bar_rows(&report.by_site, |k| data.site_name(k))),
+        ),
     ]
 }

@@ -500,7 +500,10 @@ impl<'a> Generator<'a> {
                 resolved,
             );
             let done_at = resolved + self.rng.random_range(1..40) * DAY_MS;
-            if done_at < now && self.rng.random_bool(0.8) {
+            // Most get done; a few linger, but only the recent ones: a year of
+            // forgotten actions would make every month look overdue.
+            let lingers = resolved + 45 * DAY_MS > now && self.rng.random_bool(0.3);
+            if done_at < now && !lingers {
                 for (field, value) in outpost_model::actions::status_writes("done", done_at) {
                     self.write("actions", &id, field, value, done_at);
                 }
