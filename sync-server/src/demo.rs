@@ -304,7 +304,7 @@ impl<'a> Generator<'a> {
             ("title", title.into()),
             (
                 "description",
-                format!("{title}. Logged from the demo data set.").into(),
+                "Reported by the crew on site; the timeline has the details (demo data).".into(),
             ),
             ("category", category.into()),
             ("site", site.clone().into()),
