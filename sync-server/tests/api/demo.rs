@@ -28,18 +28,33 @@ fn demo_data_validates_and_a_tablet_pulls_every_record() {
     assert!(summary.events > 600, "realistic timelines: {summary:?}");
     assert!(summary.actions > 0 && summary.problems > 0, "{summary:?}");
     for change in &changes {
-        assert!(schema::validate(change).is_ok(), "invalid demo change {change:?}");
-        assert!(change.hlc.wall_ms <= options.now_ms, "stamped in the future: {change:?}");
+        assert!(
+            schema::validate(change).is_ok(),
+            "invalid demo change {change:?}"
+        );
+        assert!(
+            change.hlc.wall_ms <= options.now_ms,
+            "stamped in the future: {change:?}"
+        );
     }
     let mut progress = Vec::new();
-    let outcome = demo::write(&server.state, &changes, |done, total| progress.push((done, total)))
-        .expect("write the demo data");
+    let outcome = demo::write(&server.state, &changes, |done, total| {
+        progress.push((done, total))
+    })
+    .expect("write the demo data");
     assert_eq!(outcome.accepted as usize, changes.len());
     assert_eq!(progress.last(), Some(&(changes.len(), changes.len())));
 
     // What each field should hold: the last write of it.
     let mut want: BTreeMap<(String, String, String), Value> = BTreeMap::new();
-    for Change { collection, id, field, value, .. } in changes {
+    for Change {
+        collection,
+        id,
+        field,
+        value,
+        ..
+    } in changes
+    {
         want.insert((collection, id, field), value);
     }
     let token = server.token(DEVICE);
@@ -51,7 +66,10 @@ fn demo_data_validates_and_a_tablet_pulls_every_record() {
         assert_eq!(status, StatusCode::OK, "{answer}");
         for c in answer["changes"].as_array().expect("changes") {
             let key = |k: &str| c[k].as_str().expect("text").to_owned();
-            got.insert((key("collection"), key("id"), key("field")), c["value"].clone());
+            got.insert(
+                (key("collection"), key("id"), key("field")),
+                c["value"].clone(),
+            );
         }
         cursor = answer["cursor"].clone();
         if answer["more"] != json!(true) {
@@ -60,14 +78,21 @@ fn demo_data_validates_and_a_tablet_pulls_every_record() {
     }
     assert_eq!(got.len(), want.len());
     assert!(got == want, "the pulled values differ from the demo data");
-    let incidents = got.keys().filter(|k| k.0 == "incidents" && k.2 == "title").count();
+    let incidents = got
+        .keys()
+        .filter(|k| k.0 == "incidents" && k.2 == "title")
+        .count();
     assert_eq!(incidents, 200);
 }
 
 #[test]
 fn demo_data_command_reports_progress() {
     let data = tempfile::tempdir().expect("data directory");
-    assert!(user_add(data.path(), "ben", "a long password").status.success());
+    assert!(
+        user_add(data.path(), "ben", "a long password")
+            .status
+            .success()
+    );
     let output = Command::new(BIN)
         .args(["demo-data", "--incidents", "30", "--seed", "5", "--data"])
         .arg(data.path())
