@@ -79,8 +79,8 @@ fn run() -> Result<()> {
     let bin = server::binary("release");
     println!("\nOutpost: http://127.0.0.1:8080");
     println!(
-        "No account yet? In another terminal: printf '%s\\n' 'choose-a-password' | \
-         target/release/outpost-server user add admin --role admin --data ./data\n"
+        "First time here? The server prints a one-time setup code below: open the app, \
+         choose First-time setup and enter it to create the first admin.\n"
     );
     let mut server = std::process::Command::new(&bin);
     server
