@@ -28,6 +28,9 @@ commands:
   test [STEP..]  run every check CI runs (steps: fmt clippy clippy-wasm test
                  wasm-test e2e; all by default) and print `N passed, N failed`
   bench          print bundle sizes and measure sync throughput
+  fuzz [CASES]   fuzz the sync request decoder and validator through the
+                 server's router for longer than the test run does
+                 (default 100000 cases per target)
 ";
 
 fn main() -> ExitCode {
@@ -63,6 +66,25 @@ fn dispatch(args: &[String]) -> Result<ExitCode> {
         "bench" => {
             setup::setup(false)?;
             bench::bench()?;
+        }
+        "fuzz" => {
+            let cases = rest.first().map_or("100000", String::as_str);
+            if cases.parse::<u32>().is_err() {
+                bail!("fuzz takes a number of cases, not {cases:?}");
+            }
+            cmd::run(
+                cmd::cargo()
+                    .args([
+                        "test",
+                        "--release",
+                        "-p",
+                        server::PACKAGE,
+                        "--test",
+                        "api",
+                        "fuzz",
+                    ])
+                    .env("OUTPOST_FUZZ_CASES", cases),
+            )?;
         }
         "help" | "-h" | "--help" => print!("{USAGE}"),
         other => bail!("unknown command {other:?}\n\n{USAGE}"),

@@ -217,9 +217,15 @@ fn mutated_body() -> impl Strategy<Value = Value> {
     })
 }
 
+/// A few hundred cases in every test run; `cargo xtask fuzz` sets
+/// `OUTPOST_FUZZ_CASES` for a longer hunt.
 fn config() -> ProptestConfig {
+    let cases = std::env::var("OUTPOST_FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(300);
     ProptestConfig {
-        cases: 300,
+        cases,
         // No regression files in the source tree; a failure prints its case.
         failure_persistence: None,
         ..ProptestConfig::default()
