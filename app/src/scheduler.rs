@@ -143,13 +143,17 @@ async fn one_sync(ctx: Ctx) {
         token: &session.token,
         tablet_now: &tablet_now_ms,
         on_round: &|so_far: &SyncReport| {
-            ctx.status.update(|s| s.pulled_so_far = Some(so_far.pulled));
+            ctx.status.update(|s| {
+                s.pulled_so_far = Some(so_far.pulled);
+                s.pull_remaining = so_far.remaining;
+            });
         },
     })
     .await;
     ctx.status.update(|s| {
         s.syncing = false;
         s.pulled_so_far = None;
+        s.pull_remaining = None;
     });
     let runner = &services.runner;
     match result {

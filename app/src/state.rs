@@ -48,6 +48,8 @@ pub struct SyncStatus {
     pub last_report: Option<SyncReport>,
     /// While a sync runs: changes pulled so far.
     pub pulled_so_far: Option<usize>,
+    /// While a sync runs: changes the server said are still to come.
+    pub pull_remaining: Option<u64>,
     /// After a failure: when the next automatic try is, tablet time (Unix ms).
     pub next_try_ms: Option<u64>,
 }

@@ -35,6 +35,8 @@ pub struct SyncReport {
     pub restamped: usize,
     /// Sent changes the server refused for good (kept as failed changes).
     pub refused: usize,
+    /// While more pages wait: how many changes the server said are left.
+    pub remaining: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -137,6 +139,7 @@ pub async fn sync_once<S: LocalStore, T: SyncTransport>(
         report.sent += acknowledged.len().saturating_sub(failed.len());
         report.refused += failed.len();
         report.pulled += response.changes.len();
+        report.remaining = response.remaining.filter(|_| response.more);
         (cx.on_round)(&report);
         if !response.more && cx.store.outbox_len().await? == 0 {
             break;

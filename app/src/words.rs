@@ -73,6 +73,18 @@ pub fn changes(n: usize) -> String {
     }
 }
 
+/// Progress of a pull in words: "Downloading 3,200 of 12,000 changes" when
+/// the server said how many are left, else how many came so far.
+pub fn download_progress(pulled: usize, remaining: Option<u64>) -> String {
+    match remaining {
+        Some(left) => {
+            let total = pulled.saturating_add(usize::try_from(left).unwrap_or(usize::MAX));
+            format!("Downloading {} of {}", thousands(pulled), changes(total))
+        }
+        None => format!("Downloaded {} so far", changes(pulled)),
+    }
+}
+
 /// A wait in words: "45 s", "2 min 5 s".
 pub fn wait(ms: u64) -> String {
     let secs = ms.div_ceil(1000);

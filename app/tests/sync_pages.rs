@@ -126,3 +126,13 @@ async fn refused_changes_leave_the_outbox_and_are_kept_with_the_reason() {
     assert_eq!(failed[0].change, mine[1]);
     assert!(failed[0].reason.contains("ask a manager"));
 }
+
+#[wasm_bindgen_test]
+fn a_pull_in_progress_reads_as_downloading_so_many_of_so_many() {
+    use outpost_app::words::download_progress;
+    assert_eq!(
+        download_progress(3_200, Some(8_800)),
+        "Downloading 3,200 of 12,000 changes"
+    );
+    assert_eq!(download_progress(40, None), "Downloaded 40 changes so far");
+}

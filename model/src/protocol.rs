@@ -114,6 +114,10 @@ pub struct SyncResponse {
     /// the `details` of a 422. They were not stored; the rest of the batch was.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refused: Vec<ChangeProblem>,
+    /// With `more`: how many changes are still waiting after this page, so a
+    /// tablet can say *Downloading 3,200 of 12,000 changes*. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -36,7 +36,18 @@ pub fn StatusBar() -> impl IntoView {
         Some(ms) => format!("Last synced {}", hh_mm(ms)),
         None => "Never synced".to_owned(),
     };
-    let syncing = move || status.with(|s| s.syncing).then_some("Syncing…");
+    // A long first pull says how far it is; a short sync just says it runs.
+    let syncing = move || {
+        status.with(|s| {
+            s.syncing
+                .then(|| match (s.pulled_so_far, s.pull_remaining) {
+                    (Some(n), Some(left)) if n > 0 => {
+                        format!("{}…", crate::words::download_progress(n, Some(left)))
+                    }
+                    _ => "Syncing…".to_owned(),
+                })
+        })
+    };
     let problem = move || status.with(|s| s.problem.clone());
     // On the sign-in page itself the form is the way back in.
     let pathname = use_location().pathname;

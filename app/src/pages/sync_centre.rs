@@ -16,7 +16,7 @@ use crate::state::{Ctx, storage_problem};
 use crate::storage::{
     FailedChange, LocalStore, OutboxEntry, StoreError, StoredRecord, load_meta, meta,
 };
-use crate::words::{changes, field_label, shortened, value_in_words, wait};
+use crate::words::{changes, download_progress, field_label, shortened, value_in_words, wait};
 
 /// One record with changes waiting, as a line of the list.
 #[derive(Debug, Clone, PartialEq)]
@@ -186,7 +186,9 @@ pub fn SyncCentrePage() -> impl IntoView {
         status.with(|s| {
             if s.syncing {
                 match s.pulled_so_far {
-                    Some(n) if n > 0 => format!("Syncing… downloaded {} so far.", changes(n)),
+                    Some(n) if n > 0 => {
+                        format!("Syncing… {}.", download_progress(n, s.pull_remaining))
+                    }
                     _ => "Syncing…".to_owned(),
                 }
             } else if !s.online() {

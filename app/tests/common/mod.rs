@@ -72,5 +72,6 @@ pub fn response(server_time: &str, changes: Vec<Change>, cursor: &str, more: boo
         cursor: Some(cursor.into()),
         more,
         refused: Vec::new(),
+        remaining: None,
     }
 }

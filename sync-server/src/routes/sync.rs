@@ -82,7 +82,7 @@ pub async fn sync(
     };
     // Push and pull in one trip to the blocking pool. The push commits before
     // the pull reads, so the answer includes this device's own winners.
-    let (outcome, refused, mut pulled) = state
+    let (outcome, refused, mut pulled, remaining) = state
         .run(move |store| {
             let permit = move |change: &Change, facts: &RecordFacts, lookup: &Lookup| {
                 roles::may_write(&user, change, facts, lookup)
@@ -107,8 +107,14 @@ pub async fn sync(
                     })
                 })
                 .collect::<Vec<_>>();
-            // One extra row tells whether there is more to pull.
-            Ok((outcome, refused, store.pull(after.unwrap_or(0), limit + 1)?))
+            // One extra row tells whether there is more to pull; only then
+            // is it worth counting what is left.
+            let pulled = store.pull(after.unwrap_or(0), limit + 1)?;
+            let remaining = match pulled.get(limit as usize - 1) {
+                Some(last) if pulled.len() > limit as usize => Some(store.count_after(last.seq)?),
+                _ => None,
+            };
+            Ok((outcome, refused, pulled, remaining))
         })
         .await?;
     state
@@ -137,6 +143,7 @@ pub async fn sync(
         cursor,
         more,
         refused,
+        remaining,
     }))
 }
 

@@ -173,6 +173,9 @@ pub trait Store: Send + Sync + 'static {
     /// Current values set after log sequence `after`, oldest first, at most
     /// `limit` of them.
     fn pull(&self, after: u64, limit: u32) -> StoreResult<Vec<Pulled>>;
+    /// How many current values changed after log position `after`: what a
+    /// pull from there would still bring.
+    fn count_after(&self, after: u64) -> StoreResult<u64>;
     /// Every change ever received for one record, in clock order.
     fn history(&self, collection: &str, id: &str) -> StoreResult<Vec<HistoryEntry>>;
     /// The database's size on disk, in bytes.

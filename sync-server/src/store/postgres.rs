@@ -279,6 +279,14 @@ impl Store for PostgresStore {
             .collect()
     }
 
+    fn count_after(&self, after: u64) -> StoreResult<u64> {
+        let row = self.conn()?.query_one(
+            "SELECT COUNT(*) FROM fields WHERE seq > $1",
+            &[&to_i64(after)],
+        )?;
+        Ok(to_u64(row.try_get(0)?))
+    }
+
     fn history(&self, collection: &str, id: &str) -> StoreResult<Vec<HistoryEntry>> {
         // A log entry is current when it is the one that set the field.
         let rows = self.conn()?.query(

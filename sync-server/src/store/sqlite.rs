@@ -325,6 +325,15 @@ impl Store for SqliteStore {
         .collect()
     }
 
+    fn count_after(&self, after: u64) -> StoreResult<u64> {
+        let n: i64 = self.reader().query_row(
+            "SELECT COUNT(*) FROM fields WHERE seq > ?1",
+            params![to_i64(after)],
+            |r| r.get(0),
+        )?;
+        Ok(to_u64(n))
+    }
+
     fn history(&self, collection: &str, id: &str) -> StoreResult<Vec<HistoryEntry>> {
         let conn = self.reader();
         // A log entry is current when it is the one that set the field.

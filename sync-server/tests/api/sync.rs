@@ -86,6 +86,14 @@ fn paging_with_a_small_limit_reaches_every_change_exactly_once() {
         let page = pull(&server, &token, DEVICE, &cursor, 5);
         let changes = page["changes"].as_array().expect("changes");
         assert!(changes.len() <= 5);
+        // While more wait, the server says how many, so a tablet can show
+        // "Downloading 5 of 23"; on the last page it says nothing.
+        let left_after = 23 - seen.len() - changes.len();
+        if page["more"] == true {
+            assert_eq!(page["remaining"], json!(left_after), "page {pages}");
+        } else {
+            assert!(page.get("remaining").is_none(), "{page}");
+        }
         seen.extend(
             changes
                 .iter()
