@@ -27,8 +27,7 @@ pub struct KpiData {
     pub action_records: BTreeMap<String, Record>,
     pub sites: Vec<StoredRecord>,
     pub problems: Vec<StoredRecord>,
-    /// No `site_hours` collection yet, so always empty: the incident rate
-    /// reads "no hours entered" until there is one.
+    /// Hours worked per site and month, from the `site_hours` records.
     pub hours: HoursWorked,
 }
 
@@ -40,6 +39,7 @@ impl KpiData {
         actions: &[StoredRecord],
         sites: Vec<StoredRecord>,
         problems: Vec<StoredRecord>,
+        site_hours: &[StoredRecord],
     ) -> Self {
         let records: BTreeMap<String, Record> = incidents
             .iter()
@@ -57,6 +57,7 @@ impl KpiData {
             .iter()
             .filter_map(|(id, r)| ActionItem::from_record(id, r))
             .collect();
+        let hour_records: Vec<Record> = site_hours.iter().map(StoredRecord::record).collect();
         Self {
             records,
             incidents: gathered,
@@ -64,7 +65,7 @@ impl KpiData {
             action_records,
             sites,
             problems,
-            hours: HoursWorked::new(),
+            hours: kpi::hours_worked(&hour_records),
         }
     }
 
@@ -75,8 +76,14 @@ impl KpiData {
         let actions = store.records("actions").await?;
         let sites = store.records("sites").await?;
         let problems = store.records("problems").await?;
+        let site_hours = store.records("site_hours").await?;
         Ok(Self::from_records(
-            &incidents, &events, &actions, sites, problems,
+            &incidents,
+            &events,
+            &actions,
+            sites,
+            problems,
+            &site_hours,
         ))
     }
 

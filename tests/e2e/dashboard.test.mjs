@@ -271,6 +271,14 @@ describe('dashboard, monthly report, exports and the regulator log', { timeout: 
       assert.equal(await kpiCell(page, 'Response SLA met').textContent(), '33% (1 of 3)');
       assert.equal(await kpiCell(page, 'Update SLA met').textContent(), '33% (1 of 3)');
       assert.equal(await kpiCell(page, 'Resolution SLA met').textContent(), '67% (2 of 3)');
+      // The incident rate waits for the month's hours: 1 recordable ×
+      // 200,000 ÷ 40,000 hours = 5.
+      const rate = kpiCell(page, 'Incident rate \\(per 200,000 h\\)');
+      assert.equal(await rate.textContent(), 'No hours entered');
+      await page.getByLabel('Site worked at', { exact: true }).selectOption({ label: site });
+      await page.getByLabel('Hours worked', { exact: true }).fill('40,000');
+      await page.getByRole('button', { name: 'Save hours', exact: true }).click();
+      await rate.filter({ hasText: /^5\.00$/ }).waitFor();
       const p1 = page.locator('.serious', { hasText: titles.i1 });
       await p1.getByText('Guard removed for cleaning and not refitted').waitFor();
       await p1.getByText('Check guards at every shift start').waitFor();

@@ -7,6 +7,7 @@ pub mod conflict_notice;
 pub mod csv_download;
 pub mod field;
 pub mod history;
+pub mod hours_form;
 pub mod incident_fields;
 pub mod incident_workflow;
 pub mod kpi_tiles;

@@ -15,6 +15,7 @@ use outpost_model::schema::label;
 
 use crate::components::chart::{BarChart, TrendChart};
 use crate::components::csv_download::{BomChoice, DownloadButton};
+use crate::components::hours_form::HoursForm;
 use crate::export::{ActionLine, actions_csv, day, incidents_csv, kpi_csv, outstanding_actions};
 use crate::kpi::{KpiData, breakdowns, kpi_rows, parse_period, period_param};
 use crate::pages::dashboard::{kpi_data, now_ms};
@@ -121,9 +122,18 @@ pub fn ReportPage() -> impl IntoView {
             {move || problem().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
             {move || match shown() {
                 None => view! { <p class="loading">"Counting…"</p> }.into_any(),
-                Some((data, period, this, previous)) => view! {
-                    <Report data=data period=period this=this previous=previous now=now />
-                }.into_any(),
+                Some((data, period, this, previous)) => {
+                    let hours = match period.kind {
+                        PeriodKind::Month { year, month } => Some(view! {
+                            <HoursForm sites=data.site_choices() year=year month=month label=period.label() />
+                        }),
+                        _ => None,
+                    };
+                    view! {
+                        <Report data=data period=period this=this previous=previous now=now />
+                        {hours}
+                    }.into_any()
+                }
             }}
             <div class="export-bar no-print">
                 <BomChoice bom=bom />

@@ -62,12 +62,14 @@
 //! Every ratio and mean is `None` when there is nothing to divide by.
 
 mod facts;
+mod hours;
 mod period;
 mod report;
 
 use std::collections::BTreeMap;
 
 pub use facts::{ActionItem, Incident, gather};
+pub use hours::hours_worked;
 pub use period::{Period, PeriodKind};
 pub use report::report;
 

@@ -223,7 +223,42 @@ pub const SITES: Collection = Collection {
     ],
 };
 
-pub const COLLECTIONS: &[Collection] = &[INCIDENTS, SITES, EVENTS, ACTIONS, ATTACHMENTS, PROBLEMS];
+/// Hours worked at one site in one month, entered by a manager; the incident
+/// rate (recordables × 200,000 ÷ hours) needs them. Two tablets may enter the
+/// same site and month as two records: readers take the latest entry
+/// (`kpi::hours_worked`).
+pub const SITE_HOURS: Collection = Collection {
+    name: "site_hours",
+    fields: &[
+        field("site", FieldKind::Ref),
+        field(
+            "year",
+            FieldKind::Int {
+                min: 2000,
+                max: 2100,
+            },
+        ),
+        field("month", FieldKind::Int { min: 1, max: 12 }),
+        field(
+            "hours",
+            FieldKind::Int {
+                min: 0,
+                max: 100_000_000,
+            },
+        ),
+        field("deleted", FieldKind::Bool),
+    ],
+};
+
+pub const COLLECTIONS: &[Collection] = &[
+    INCIDENTS,
+    SITES,
+    EVENTS,
+    ACTIONS,
+    ATTACHMENTS,
+    PROBLEMS,
+    SITE_HOURS,
+];
 
 #[cfg(test)]
 mod tests {
