@@ -18,6 +18,7 @@
 //   I1 is recordable: 1 case on the year's regulator log, with its name.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -300,6 +301,13 @@ describe('dashboard, monthly report, exports and the regulator log', { timeout: 
       writeFileSync(join(SCREENSHOT_DIR, 'kpi-report.pdf'), pdf);
       assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
       assert.ok(pdf.length > 10_000, `the PDF has content (${pdf.length} bytes)`);
+      // What management is handed must carry the hand-counted numbers.
+      const text = execFileSync('pdftotext', ['-layout', join(SCREENSHOT_DIR, 'kpi-report.pdf'), '-'], {
+        encoding: 'utf8',
+      });
+      for (const expected of ['45 min (median 45 min)', '14 h (median 14 h)', '67% (2 of 3)', '5.00']) {
+        assert.ok(text.includes(expected), `the PDF says ${expected}:\n${text.slice(0, 2000)}`);
+      }
     });
   });
 

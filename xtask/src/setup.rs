@@ -137,14 +137,24 @@ fn modified(path: &Path) -> Result<SystemTime> {
         .with_context(|| format!("reading the time of {}", path.display()))
 }
 
+/// pdftotext reads back the monthly report the browser tests print to PDF.
+pub const PDFTOTEXT: &str = "/usr/bin/pdftotext";
+
 fn browser() -> Result<()> {
-    if Path::new(CHROMIUM).is_file() && Path::new(CHROMEDRIVER).is_file() {
-        println!("setup: {CHROMIUM} and {CHROMEDRIVER} present; skipped");
+    let have = |p: &str| Path::new(p).is_file();
+    if have(CHROMIUM) && have(CHROMEDRIVER) && have(PDFTOTEXT) {
+        println!("setup: {CHROMIUM}, {CHROMEDRIVER} and {PDFTOTEXT} present; skipped");
         return Ok(());
     }
     run(&mut apt(&["update"]))?;
-    run(&mut apt(&["install", "-y", "chromium", "chromium-driver"]))?;
-    println!("setup: installed chromium and chromium-driver");
+    run(&mut apt(&[
+        "install",
+        "-y",
+        "chromium",
+        "chromium-driver",
+        "poppler-utils",
+    ]))?;
+    println!("setup: installed chromium, chromium-driver and poppler-utils");
     Ok(())
 }
 
