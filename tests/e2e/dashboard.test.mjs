@@ -294,9 +294,9 @@ describe('dashboard, monthly report, exports and the regulator log', { timeout: 
       }
       await page.emulateMedia({ media: 'print' });
       await screenshot(page, 'kpi-report-print');
-      await page.emulateMedia({ media: 'screen' });
-
+      // Printed as a person would: with the print stylesheet, no controls.
       const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
+      await page.emulateMedia({ media: 'screen' });
       mkdirSync(SCREENSHOT_DIR, { recursive: true });
       writeFileSync(join(SCREENSHOT_DIR, 'kpi-report.pdf'), pdf);
       assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
@@ -308,6 +308,7 @@ describe('dashboard, monthly report, exports and the regulator log', { timeout: 
       for (const expected of ['45 min (median 45 min)', '14 h (median 14 h)', '67% (2 of 3)', '5.00']) {
         assert.ok(text.includes(expected), `the PDF says ${expected}:\n${text.slice(0, 2000)}`);
       }
+      assert.ok(!text.includes('Print / Save as PDF'), 'the print stylesheet hides the controls');
     });
   });
 
