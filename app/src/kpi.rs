@@ -76,15 +76,9 @@ impl KpiData {
         let actions = store.records("actions").await?;
         let sites = store.records("sites").await?;
         let problems = store.records("problems").await?;
-        let site_hours = store.records("site_hours").await?;
-        Ok(Self::from_records(
-            &incidents,
-            &events,
-            &actions,
-            sites,
-            problems,
-            &site_hours,
-        ))
+        let hours = store.records("site_hours").await?;
+        let data = Self::from_records(&incidents, &events, &actions, sites, problems, &hours);
+        Ok(data)
     }
 
     /// The KPIs of `period` under `filter`, standing at `now_ms`.
