@@ -78,6 +78,27 @@ pub struct Typed {
     pub resolution: String,
 }
 
+/// What the model needs to judge a transition of `incident`.
+fn context<'a>(incident: &StoredRecord, typed: &'a Typed) -> TransitionContext<'a> {
+    TransitionContext {
+        priority: priority_of(incident),
+        review_complete: incident.str("review_status") == Some("complete"),
+        reason: &typed.reason,
+        resolution: &typed.resolution,
+    }
+}
+
+/// Whether `action` may be taken now with nothing typed (used to ask for an
+/// optional reason only when the action would go through).
+pub fn allowed_as_is(incident: &StoredRecord, action: lifecycle::Action) -> bool {
+    lifecycle::transition(
+        status_of(incident),
+        action,
+        &context(incident, &Typed::default()),
+    )
+    .is_ok()
+}
+
 /// The status writes of `action` and its `status` event, for one save; or
 /// why the model refused it.
 pub fn transition_writes(
@@ -88,13 +109,7 @@ pub fn transition_writes(
     at_ms: u64,
     event_id: &str,
 ) -> Result<Vec<Write>, TransitionError> {
-    let context = TransitionContext {
-        priority: priority_of(incident),
-        review_complete: incident.str("review_status") == Some("complete"),
-        reason: &typed.reason,
-        resolution: &typed.resolution,
-    };
-    let planned = lifecycle::transition(status_of(incident), action, &context)?;
+    let planned = lifecycle::transition(status_of(incident), action, &context(incident, typed))?;
     let mut writes: Vec<Write> = planned
         .writes
         .into_iter()

@@ -131,6 +131,11 @@ impl Action {
         matches!(self, Self::PutOnHold | Self::Cancel)
     }
 
+    /// Whether the action offers a reason that may be left empty.
+    pub fn takes_optional_reason(self) -> bool {
+        matches!(self, Self::Reopen | Self::Close)
+    }
+
     /// Whether the action asks for a resolution before it can be taken.
     pub fn needs_resolution(self) -> bool {
         self == Self::Resolve

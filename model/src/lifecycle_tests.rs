@@ -279,3 +279,28 @@ fn reopening_keeps_the_old_resolution_and_records_the_reason() {
         json!({"from": "closed", "to": "in_progress", "reason": "leaking again"})
     );
 }
+
+#[test]
+fn only_reopen_and_close_offer_an_optional_reason() {
+    let offered: Vec<_> = Action::ALL
+        .into_iter()
+        .filter(|a| a.takes_optional_reason())
+        .collect();
+    assert_eq!(offered, [Close, Reopen]);
+    for a in offered {
+        assert!(!a.needs_reason() && !a.needs_resolution(), "{a:?}");
+    }
+}
+
+#[test]
+fn closing_records_an_optional_note_and_works_without_one() {
+    let planned = transition(Resolved, Close, &with_reason("requestor confirmed")).unwrap();
+    assert_eq!(
+        write(&planned, "status_reason"),
+        Some(&json!("requestor confirmed"))
+    );
+    assert_eq!(planned.event.data["reason"], json!("requestor confirmed"));
+    let planned = transition(Resolved, Close, &ctx()).unwrap();
+    assert_eq!(write(&planned, "status_reason"), Some(&json!("")));
+    assert_eq!(planned.event.data["reason"], Value::Null);
+}

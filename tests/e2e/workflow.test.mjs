@@ -7,7 +7,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { BASE_URL, control, launch, openList, screenshot, setField, signIn, tablet, users } from './support.mjs';
+import {
+  BASE_URL,
+  control,
+  eventually,
+  launch,
+  openList,
+  pressSyncNow,
+  screenshot,
+  setField,
+  signIn,
+  syncAllSent,
+  tablet,
+  users,
+} from './support.mjs';
 
 const run = Date.now().toString(36);
 let browser;
@@ -114,6 +127,60 @@ describe('workflow: acknowledge, note, resolve', { timeout: 5 * 60_000 }, () => 
         .filter({ hasText: 'Cannot close: a P2 incident cannot be closed until its post-incident review is complete.' })
         .waitFor();
       await statusLine(page).getByText('Resolved').waitFor();
+    });
+  });
+
+  test('with its review complete the incident closes with a note, reopens with a reason, and a second tablet sees it all', async (t) => {
+    if (!incidentUrl) return t.skip('needs the incident from the first test');
+    await step('review-close-reopen', async () => {
+      const { page } = m;
+      await page.getByLabel('Root cause', { exact: true }).fill('Fuel filter clogged by sediment');
+      await page.getByLabel('Contributing factors', { exact: true }).fill('Tank not drained since spring');
+      await page.getByLabel('Lessons learned', { exact: true }).fill('Drain tanks monthly');
+      await setField(page, 'Review status', { text: /complete/i, value: 'complete' });
+      await button(page, 'Save review').click();
+      const timeline = page.locator('.timeline');
+
+      await button(page, 'Close').click();
+      await page.getByLabel('Closing note (optional)', { exact: true }).fill('Requestor confirmed power is back');
+      await page.locator('form.inline-form').getByRole('button', { name: 'Close', exact: true }).click();
+      await statusLine(page).getByText('Closed').waitFor();
+      await timeline.getByText('Status: Resolved → Closed').waitFor();
+      await timeline.getByText('Requestor confirmed power is back').waitFor();
+
+      await button(page, 'Reopen').click();
+      await page.getByLabel('Reason for reopening (optional)', { exact: true }).fill('Alarm sounded again');
+      await page.locator('form.inline-form').getByRole('button', { name: 'Reopen', exact: true }).click();
+      await statusLine(page).getByText('In progress').waitFor();
+      await statusLine(page).getByText('Alarm sounded again').waitFor();
+      await timeline.getByText('Status: Closed → In progress').waitFor();
+
+      // A second tablet, signed in as the reporter, syncs and sees the same
+      // life: every status step, the note, the requestor update and the action.
+      await syncAllSent(m);
+      const other = await tablet(browser, 'R');
+      try {
+        await signIn(other, users()[1]);
+        await other.page.goto(incidentUrl);
+        const seen = other.page.locator('.timeline');
+        await eventually('the second tablet shows the reopened incident', () =>
+          seen.getByText('Status: Closed → In progress').isVisible(),
+          { between: () => pressSyncNow(other.page) },
+        );
+        for (const text of [
+          'Status: New → Acknowledged',
+          'Status: Acknowledged → Resolved',
+          'Status: Resolved → Closed',
+          `Checked the fuel line (${run})`,
+          `A crew is on site (${run})`,
+        ]) {
+          await seen.getByText(text).first().waitFor();
+        }
+        await other.page.locator('.action-item').filter({ hasText: `Service the generator (${run})` }).waitFor();
+        assert.equal(await other.page.getByLabel('Root cause', { exact: true }).inputValue(), 'Fuel filter clogged by sediment');
+      } finally {
+        await other.context.close();
+      }
     });
   });
 

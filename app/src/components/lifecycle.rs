@@ -1,7 +1,9 @@
 //! The incident's status and the lifecycle buttons the model offers from it
 //! (*Acknowledge*, *Start work*, *Put on hold*, *Resolve*, *Close*, *Reopen*,
 //! *Cancel incident*). A reason or resolution is asked for in a small form
-//! when the action needs one; a refusal is shown in words.
+//! when the action needs or offers one (*Reopen* and *Close* take an optional
+//! reason, asked only once the model allows the action); a refusal is shown
+//! in words.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,7 +12,7 @@ use outpost_model::lifecycle::{self, available_actions};
 use crate::incident_data::IncidentData;
 use crate::now::wall_now;
 use crate::state::{Ctx, storage_problem};
-use crate::workflow::{Typed, can_edit, new_id, status_of, transition_writes};
+use crate::workflow::{Typed, allowed_as_is, can_edit, new_id, status_of, transition_writes};
 
 /// "Cannot close: a P2 incident cannot …." — the model's words as a sentence.
 pub fn refusal_sentence(action: lifecycle::Action, why: &str) -> String {
@@ -81,7 +83,15 @@ pub fn Lifecycle(#[prop(into)] data: Signal<Option<IncidentData>>) -> impl IntoV
     };
     let press = move |action: lifecycle::Action| {
         problem.set(None);
-        if action.needs_reason() || action.needs_resolution() {
+        let asks = action.needs_reason() || action.needs_resolution();
+        // An optional reason is only worth typing if the action is allowed:
+        // a refused *Close* says why at once, before any form.
+        let offers = action.takes_optional_reason()
+            && data.with_untracked(|d| {
+                d.as_ref()
+                    .is_some_and(|d| allowed_as_is(&d.incident, action))
+            });
+        if asks || offers {
             text.set(String::new());
             asking.set(Some(action));
         } else {
@@ -119,6 +129,8 @@ pub fn Lifecycle(#[prop(into)] data: Signal<Option<IncidentData>>) -> impl IntoV
     let ask_label = move || match asking.get() {
         Some(a) if a.needs_resolution() => "Resolution: what was done",
         Some(lifecycle::Action::Cancel) => "Reason for cancelling",
+        Some(lifecycle::Action::Reopen) => "Reason for reopening (optional)",
+        Some(lifecycle::Action::Close) => "Closing note (optional)",
         _ => "Reason for putting on hold",
     };
     view! {
