@@ -153,7 +153,10 @@ describe('offline: opens with no network, installable, conflicts shown', { timeo
         return (await fieldValue(b.page, 'Description')) === mine;
       }, { between: () => pressSyncNow(b.page) });
 
-      // History: every description ever received, who sent it, which is current.
+      // History, fetched when asked for: every description ever received,
+      // who sent it, which is current.
+      const showHistory = b.page.getByRole('button', { name: 'Show history', exact: true });
+      await showHistory.click();
       const history = b.page.getByRole('table');
       await history.waitFor();
       const rows = history.locator('tbody tr').filter({ hasText: 'Description' });
@@ -165,6 +168,7 @@ describe('offline: opens with no network, installable, conflicts shown', { timeo
       await screenshot(b.page, 'history-768x1024');
       await b.context.setOffline(true);
       await openIncident(b.page, id);
+      await showHistory.click();
       await b.page.getByText('History needs the network').waitFor();
       await b.context.setOffline(false);
     });

@@ -78,13 +78,20 @@ fn rows(entries: Vec<HistoryEntry>, users: &[User], me: &str, sites: &[StoredRec
 #[component]
 pub fn History(#[prop(into)] id: Signal<String>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
+    // Fetched only when asked for: on a slow link the incident page should
+    // not pull every change ever made on each save.
+    let shown = RwSignal::new(false);
     let data = LocalResource::new(move || {
+        let wanted = shown.get();
         ctx.revision.track();
         let id = id.get();
         let token = ctx.session.with(|s| s.as_ref().map(|s| s.token.clone()));
         let online = ctx.status.with(|s| s.online());
         let services = ctx.services();
         async move {
+            if !wanted {
+                return Ok(None);
+            }
             let Some(token) = token.filter(|_| online) else {
                 return Err("History needs the network: it is kept on the server. It shows here when this tablet is online and signed in.".to_owned());
             };
@@ -110,19 +117,34 @@ pub fn History(#[prop(into)] id: Signal<String>) -> impl IntoView {
                     .unwrap_or_default(),
             };
             let sites = services.store.records("sites").await.unwrap_or_default();
-            Ok(rows(history.changes, &users, &services.device_id, &sites))
+            Ok(Some(rows(
+                history.changes,
+                &users,
+                &services.device_id,
+                &sites,
+            )))
         }
     });
     view! {
         <section class="history" aria-labelledby="history-heading">
             <h2 id="history-heading">"History"</h2>
+            <p class="list-detail">"Every change the server received for this incident, including replaced values."</p>
+            <div class="button-row">
+                <button type="button" class="button" aria-controls="history-body"
+                    aria-expanded=move || shown.get().to_string()
+                    on:click=move |_| shown.update(|s| *s = !*s)>
+                    {move || if shown.get() { "Hide history" } else { "Show history" }}
+                </button>
+            </div>
+            <div id="history-body">
             {move || match data.get() {
+                Some(Ok(None)) => ().into_any(),
                 None => view! { <p class="loading">"Loading the history…"</p> }.into_any(),
                 Some(Err(why)) => view! { <p class="empty">{why}</p> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => {
+                Some(Ok(Some(list))) if list.is_empty() => {
                     view! { <p class="empty">"The server has no changes for this incident yet."</p> }.into_any()
                 }
-                Some(Ok(list)) => view! {
+                Some(Ok(Some(list))) => view! {
                     <div class="table-scroll">
                         <table class="history-table">
                             <thead>
@@ -151,6 +173,7 @@ pub fn History(#[prop(into)] id: Signal<String>) -> impl IntoView {
                     </div>
                 }.into_any(),
             }}
+            </div>
         </section>
     }
 }
