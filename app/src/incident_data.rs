@@ -39,7 +39,7 @@ pub fn use_incident_data(ctx: Ctx, id: Signal<String>) -> Signal<Option<Incident
             else {
                 return Ok::<_, StoreError>(None);
             };
-            let events = services.store.records("events").await?;
+            let events = services.store.shared("events").await?;
             Ok(Some(IncidentData {
                 timeline: timeline(&events, &id),
                 incident,

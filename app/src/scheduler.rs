@@ -42,6 +42,8 @@ pub struct Runner {
 /// Starts the automatic syncs, and listens for other tabs' changes; call once.
 pub fn start(ctx: Ctx) {
     tabs::listen(move || {
+        // Their writes did not pass through this tab's cache.
+        ctx.services().store.forget();
         ctx.records_changed();
         leptos::task::spawn_local(async move { ctx.refresh_waiting().await });
     });

@@ -11,6 +11,7 @@ use crate::api::Api;
 use crate::clock::{DeviceClock, tablet_now_ms};
 use crate::edits::{Write, stamp};
 use crate::scheduler::{self, Runner};
+use crate::storage::cache::Cached;
 use crate::storage::idb::IdbStore;
 use crate::storage::{
     LocalStore, Session, StoreError, device_id, load_clock, load_meta, meta, save_meta,
@@ -23,7 +24,8 @@ pub const DB_NAME: &str = "outpost";
 /// Things that live as long as the page and are not reactive.
 #[derive(Debug)]
 pub struct Services {
-    pub store: IdbStore,
+    /// IndexedDB, with whole collections cached in memory once read.
+    pub store: Cached<IdbStore>,
     pub api: Api,
     pub device_id: String,
     pub clock: RefCell<DeviceClock>,
@@ -86,7 +88,7 @@ pub struct Booted {
 
 /// Opens the tablet's storage and reads the device's identity and state.
 pub async fn boot() -> Result<Rc<Booted>, StoreError> {
-    let store = IdbStore::open(DB_NAME).await?;
+    let store = Cached::new(IdbStore::open(DB_NAME).await?);
     let device_id = device_id(&store).await?;
     let clock = load_clock(&store, &device_id).await?;
     let offset = load_meta::<i64>(&store, meta::OFFSET_MS)

@@ -16,7 +16,7 @@ use crate::directory::use_directory;
 use crate::list_query::{ListQuery, Row, rows, select, window as visible_range};
 use crate::now::{use_now, wall_now};
 use crate::state::{Ctx, storage_problem};
-use crate::storage::{LocalStore, StoreError};
+use crate::storage::StoreError;
 use crate::workflow::{events_by_incident, sla_report};
 
 /// Height of one row in CSS pixels, as `.incident-row` sets it (with its gap).
@@ -31,9 +31,9 @@ pub fn IncidentListPage() -> impl IntoView {
         ctx.revision.track();
         let services = ctx.services();
         async move {
-            let incidents = services.store.records("incidents").await?;
-            let sites = services.store.records("sites").await?;
-            let events = services.store.records("events").await?;
+            let incidents = services.store.shared("incidents").await?;
+            let sites = services.store.shared("sites").await?;
+            let events = services.store.shared("events").await?;
             let site_options: Vec<(String, String)> = sites
                 .iter()
                 .filter(|s| !s.is_deleted())

@@ -2,6 +2,7 @@
 //! device metadata, behind one trait so that IndexedDB and an in-memory twin can
 //! be swapped (the sync client and the tests do not care which one they get).
 
+pub mod cache;
 pub mod conflict;
 pub mod idb;
 pub mod memory;
