@@ -11,6 +11,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response};
 
+mod blobs;
+pub use blobs::BlobTransport;
+
 /// Why a request did not succeed. `Display` is a sentence for a person.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {

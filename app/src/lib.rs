@@ -15,6 +15,7 @@ pub mod kpi;
 pub mod list_query;
 pub mod now;
 pub mod pages;
+pub mod photos;
 pub mod scheduler;
 pub mod state;
 pub mod storage;

@@ -152,6 +152,14 @@ async fn one_sync(ctx: Ctx) {
         },
     })
     .await;
+    // Photo bytes follow the records that name them, in the same back-off.
+    let result = match result {
+        Ok(report) => crate::photos::upload_pending(&services.store, &services.api, &session.token)
+            .await
+            .map(|uploaded| (report, uploaded))
+            .map_err(SyncError::from),
+        Err(e) => Err(e),
+    };
     ctx.status.update(|s| {
         s.syncing = false;
         s.pulled_so_far = None;
@@ -159,17 +167,12 @@ async fn one_sync(ctx: Ctx) {
     });
     let runner = &services.runner;
     match result {
-        Ok(report) => {
+        Ok((report, uploaded)) => {
             runner.failures.set(0);
             ctx.status.update(|s| {
                 s.server_reachable = true;
                 s.browser_online = true;
-                s.problem = (report.refused > 0).then(|| {
-                    format!(
-                        "The server refused {} of the changes sent; open Sync to see why.",
-                        report.refused
-                    )
-                });
+                s.problem = refusals_in_words(report.refused, uploaded.refused);
                 s.last_synced_ms = Some(tablet_now_ms());
                 s.next_try_ms = None;
                 s.last_report = Some(report.clone());
@@ -207,6 +210,23 @@ async fn one_sync(ctx: Ctx) {
         }
     }
     ctx.refresh_waiting().await;
+}
+
+/// What the server refused in one sync, if anything, as a sentence.
+fn refusals_in_words(changes: usize, photos: usize) -> Option<String> {
+    match (changes, photos) {
+        (0, 0) => None,
+        (n, 0) => Some(format!(
+            "The server refused {n} of the changes sent; open Sync to see why."
+        )),
+        (0, 1) => Some("The server refused a photo; open Sync to see why.".to_owned()),
+        (0, p) => Some(format!(
+            "The server refused {p} photos; open Sync to see why."
+        )),
+        (n, p) => Some(format!(
+            "The server refused {n} of the changes sent and {p} photos; open Sync to see why."
+        )),
+    }
 }
 
 /// Ends a message with a full stop if it has none.

@@ -41,6 +41,8 @@ pub struct SyncStatus {
     pub server_reachable: bool,
     /// Changes in the outbox.
     pub waiting: u32,
+    /// Photos whose bytes the server does not have yet (refused ones excluded).
+    pub photos_waiting: usize,
     /// Tablet time of the last successful sync, Unix ms.
     pub last_synced_ms: Option<u64>,
     pub syncing: bool,
@@ -102,6 +104,7 @@ pub async fn boot() -> Result<Rc<Booted>, StoreError> {
         browser_online: navigator_online(),
         server_reachable: true,
         waiting: store.outbox_len().await?,
+        photos_waiting: crate::photos::still_to_send(&store.uploads().await?),
         last_synced_ms: load_meta::<u64>(&store, meta::LAST_SYNCED).await?,
         ..SyncStatus::default()
     };
@@ -162,6 +165,16 @@ impl Ctx {
     /// Stamps and saves a local edit (records + outbox, one transaction), then
     /// asks for a sync shortly after.
     pub async fn save(&self, writes: Vec<Write>) -> Result<(), StoreError> {
+        self.save_with_blobs(writes, &[]).await
+    }
+
+    /// As [`Ctx::save`], with photo bytes stored and queued for upload in the
+    /// same transaction.
+    pub async fn save_with_blobs(
+        &self,
+        writes: Vec<Write>,
+        blobs: &[crate::storage::StoredBlob],
+    ) -> Result<(), StoreError> {
         let services = self.services();
         let (changes, snapshot) = {
             let mut clock = services.clock.borrow_mut();
@@ -169,17 +182,28 @@ impl Ctx {
             let changes = stamp(writes, || clock.stamp(now));
             (changes, clock.clock.clone())
         };
-        services.store.save_local(&changes, &snapshot).await?;
+        services
+            .store
+            .save_local_with_blobs(&changes, &snapshot, blobs)
+            .await?;
         self.changed_here();
         self.refresh_waiting().await;
         scheduler::after_edit(*self);
         Ok(())
     }
 
-    /// Re-counts the outbox for the status area.
+    /// Re-counts the outbox and the photo uploads for the status area.
     pub async fn refresh_waiting(&self) {
-        match self.services().store.outbox_len().await {
-            Ok(n) => self.status.update(|s| s.waiting = n),
+        let store = &self.services().store;
+        let counts = async {
+            let photos = crate::photos::still_to_send(&store.uploads().await?);
+            Ok::<_, StoreError>((store.outbox_len().await?, photos))
+        };
+        match counts.await {
+            Ok((n, photos)) => self.status.update(|s| {
+                s.waiting = n;
+                s.photos_waiting = photos;
+            }),
             Err(e) => self
                 .status
                 .update(|s| s.problem = Some(storage_problem(&e))),

@@ -193,6 +193,26 @@ pub struct UserPatch {
     pub password: Option<String>,
 }
 
+/// The `Content-Type`s an attachment blob may be uploaded with: photos.
+pub const BLOB_CONTENT_TYPES: &[&str] = &["image/jpeg", "image/png", "image/webp"];
+
+/// Whether `s` names a blob: a SHA-256 as 64 lowercase hex digits, the form
+/// `PUT /api/v1/blobs/{sha256}` takes.
+pub fn is_blob_hash(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// The answer to `PUT /api/v1/blobs/{sha256}`: the blob is stored (201 when
+/// new, 200 when it already was).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BlobStored {
+    /// The blob's SHA-256, 64 lowercase hex digits.
+    pub sha256: String,
+    /// Its length in bytes.
+    pub size: u64,
+}
+
 /// `{"error": {...}}`, the shape of every error answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -243,4 +263,19 @@ pub struct WireChange {
     pub value: serde_json::Value,
     /// The clock stamp, `{wall_ms:015}-{counter:05}-{device_id}`.
     pub hlc: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_blob_hash;
+
+    #[test]
+    fn a_blob_hash_is_64_lowercase_hex_digits() {
+        assert!(is_blob_hash(&"0123456789abcdef".repeat(4)));
+        assert!(!is_blob_hash(&"0123456789ABCDEF".repeat(4)));
+        assert!(!is_blob_hash(&"a".repeat(63)));
+        assert!(!is_blob_hash(&"a".repeat(65)));
+        assert!(!is_blob_hash(&"g".repeat(64)));
+        assert!(!is_blob_hash(""));
+    }
 }

@@ -50,9 +50,10 @@ pub enum AppError {
     /// 503: the request took too long; the client should retry.
     #[error("request timed out")]
     Timeout,
-    /// 415.
-    #[error("body is not json")]
-    UnsupportedMediaType,
+    /// 415: the body's `Content-Type` is not one this address takes; the
+    /// message says which it does.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     /// 422: readable, but refused; `details` names each refused change.
     #[error("{message}")]
     Invalid {
@@ -101,7 +102,7 @@ impl AppError {
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::ClockAhead { .. } | Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::SlowDown { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
@@ -137,10 +138,7 @@ impl AppError {
                     crate::clock::describe_duration(*ahead_ms)
                 ),
             ),
-            Self::UnsupportedMediaType => (
-                "unsupported_media_type",
-                "send the body as JSON with the header content-type: application/json".to_owned(),
-            ),
+            Self::UnsupportedMediaType(message) => ("unsupported_media_type", message.clone()),
             Self::SlowDown { retry_after_ms } => (
                 "slow_down",
                 format!(

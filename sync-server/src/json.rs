@@ -17,7 +17,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         if !is_json(req.headers()) {
-            return Err(AppError::UnsupportedMediaType);
+            return Err(AppError::UnsupportedMediaType(
+                "send the body as JSON with the header content-type: application/json".to_owned(),
+            ));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             // The body limit (`DefaultBodyLimit`) shows up here as 413.

@@ -278,9 +278,20 @@ struct PanicError;
 /// retry. Work already handed to the store still finishes, and a retried push
 /// of the same changes is harmless.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// An attachment upload may take longer: 20 MiB over a weak mobile link
+/// (a few hundred kbit/s) needs minutes, and cutting it off at 60 s would
+/// make a tablet retry a photo it can never finish sending.
+const UPLOAD_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
 async fn time_limit(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+    let limit = if req.method() == axum::http::Method::PUT
+        && req.uri().path().starts_with("/api/v1/blobs/")
+    {
+        UPLOAD_TIMEOUT
+    } else {
+        REQUEST_TIMEOUT
+    };
+    match tokio::time::timeout(limit, next.run(req)).await {
         Ok(response) => response,
         Err(_) => AppError::Timeout.into_response(),
     }

@@ -1,6 +1,6 @@
 //! `GET /metrics` in the Prometheus text format: requests by route template
 //! and status, a latency histogram, what pushes did with their changes, the
-//! devices seen lately and the size of the database.
+//! blobs uploaded, the devices seen lately and the size of the database.
 //!
 //! Hand-rolled rather than a metrics crate: five series do not need one, and
 //! the rendering below is the whole exposition format we use. Routes are
@@ -42,6 +42,8 @@ struct Inner {
     accepted: u64,
     ignored: u64,
     refused: u64,
+    blobs_new: u64,
+    blobs_existing: u64,
     devices: HashMap<String, u64>,
 }
 
@@ -83,6 +85,16 @@ impl Metrics {
         inner.accepted += accepted;
         inner.ignored += ignored;
         inner.refused += refused;
+    }
+
+    /// One blob upload that was stored: `new`, or already there.
+    pub fn blob_stored(&self, new: bool) {
+        let mut inner = self.lock();
+        if new {
+            inner.blobs_new += 1;
+        } else {
+            inner.blobs_existing += 1;
+        }
     }
 
     pub fn device_seen(&self, device_id: &str, now_ms: u64) {
@@ -149,13 +161,17 @@ impl Metrics {
              outpost_changes_total{{outcome=\"accepted\"}} {}\n\
              outpost_changes_total{{outcome=\"ignored\"}} {}\n\
              outpost_changes_total{{outcome=\"refused\"}} {}\n\
+             # HELP outpost_blobs_stored_total Attachment blobs uploaded and stored: new, or already stored (a retried upload).\n\
+             # TYPE outpost_blobs_stored_total counter\n\
+             outpost_blobs_stored_total{{outcome=\"new\"}} {}\n\
+             outpost_blobs_stored_total{{outcome=\"existing\"}} {}\n\
              # HELP outpost_connected_devices Devices that synced in the last 5 minutes.\n\
              # TYPE outpost_connected_devices gauge\n\
              outpost_connected_devices {connected}\n\
              # HELP outpost_database_size_bytes Size of the database.\n\
              # TYPE outpost_database_size_bytes gauge\n\
              outpost_database_size_bytes {db_bytes}\n",
-            inner.accepted, inner.ignored, inner.refused
+            inner.accepted, inner.ignored, inner.refused, inner.blobs_new, inner.blobs_existing
         );
         out
     }

@@ -43,6 +43,12 @@ pub struct Bundle {
 
 /// Builds the bundle into `<root>/dist` (setup must have run).
 pub fn dist() -> Result<Bundle> {
+    build(&dist_dir())
+}
+
+/// Builds the bundle into `out`; the bench uses a directory of its own so
+/// that it never swaps `dist/` under someone else's server.
+pub fn build(out: &Path) -> Result<Bundle> {
     run(cmd::cargo().args([
         "build",
         "--profile",
@@ -58,7 +64,7 @@ pub fn dist() -> Result<Bundle> {
         .join(WASM_TARGET)
         .join(PROFILE)
         .join(format!("{CRATE}.wasm"));
-    bundle(&wasm, &dist_dir())
+    bundle(&wasm, out)
 }
 
 /// Turns a cargo-built wasm file into the bundle at `out`. Separate from the

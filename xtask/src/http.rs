@@ -40,6 +40,17 @@ pub fn post_json(
     request(addr, "POST", path, token, Some(&serde_json::to_vec(body)?))
 }
 
+/// A POST of a JSON body that is already serialised, so that a benchmark
+/// times the server and not the client's encoder.
+pub fn post_raw(
+    addr: SocketAddr,
+    path: &str,
+    token: Option<&str>,
+    body: &[u8],
+) -> Result<Response> {
+    request(addr, "POST", path, token, Some(body))
+}
+
 fn request(
     addr: SocketAddr,
     method: &str,

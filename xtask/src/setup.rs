@@ -140,7 +140,7 @@ fn modified(path: &Path) -> Result<SystemTime> {
 /// pdftotext reads back the monthly report the browser tests print to PDF.
 pub const PDFTOTEXT: &str = "/usr/bin/pdftotext";
 
-fn browser() -> Result<()> {
+pub fn browser() -> Result<()> {
     let have = |p: &str| Path::new(p).is_file();
     if have(CHROMIUM) && have(CHROMEDRIVER) && have(PDFTOTEXT) {
         println!("setup: {CHROMIUM}, {CHROMEDRIVER} and {PDFTOTEXT} present; skipped");

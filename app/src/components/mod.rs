@@ -1,6 +1,7 @@
 //! Small pieces the pages are built from.
 
 pub mod action_items;
+pub mod add_photo;
 pub mod assignee;
 pub mod chart;
 pub mod conflict_notice;
@@ -14,8 +15,12 @@ pub mod kpi_tiles;
 pub mod lifecycle;
 pub mod list_filters;
 pub mod location;
+pub mod photo_thumb;
+pub mod photo_uploads;
+pub mod photos;
 pub mod priority_badge;
 pub mod problem_link;
+pub mod quick_photos;
 pub mod record_details;
 pub mod review;
 pub mod sla_chips;

@@ -90,6 +90,10 @@ pub fn StatusBar() -> impl IntoView {
                         if status.with(|s| s.online()) { "pill pill-online" } else { "pill pill-offline" }
                     }>{online}</span>
                     <span class="sync-count">{waiting}</span>
+                    {move || match status.with(|s| s.photos_waiting) {
+                        0 => None,
+                        n => Some(view! { <span class="sync-count">{crate::photos::waiting_in_words(n)}</span> }),
+                    }}
                     <span class="sync-last">{last}</span>
                     <span class="sync-busy">{syncing}</span>
                     <Show when=move || ctx.session_ended()>

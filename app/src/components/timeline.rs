@@ -36,6 +36,7 @@ pub fn summary(event: &Event, users: &[User], me: Option<&User>) -> String {
             Some((from, to)) => format!("Priority: {} → {}", from.description(), to.description()),
             None => "Priority changed".to_owned(),
         },
+        EventKind::Attachment => "Photo added".to_owned(),
         other => label(other.code()).to_owned(),
     }
 }

@@ -6,7 +6,9 @@ use leptos_router::hooks::use_navigate;
 use outpost_model::time::format_rfc3339_ms;
 
 use crate::clock::tablet_now_ms;
+use crate::components::add_photo::Prepared;
 use crate::components::incident_fields::IncidentFields;
+use crate::components::quick_photos::QuickPhotos;
 use crate::edits::{FormField, IncidentForm, SiteChoice, new_incident_writes};
 use crate::state::{Ctx, storage_problem};
 use crate::storage::{LocalStore, StoreError, StoredRecord};
@@ -40,6 +42,7 @@ pub fn NewIncidentPage() -> impl IntoView {
     let errors = RwSignal::new(Vec::<(FormField, String)>::new());
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    let photos = RwSignal::new(Vec::<Prepared>::new());
     let sites = site_resource(ctx);
     let names = Signal::derive(move || {
         sites
@@ -91,7 +94,21 @@ pub fn NewIncidentPage() -> impl IntoView {
                 at_ms,
                 &crate::workflow::new_id(),
             ));
-            match ctx.save(writes).await {
+            // Photos taken on the form go in the same save, bytes included.
+            let taken = photos.get_untracked();
+            for (blob, name) in &taken {
+                writes.extend(crate::photos::attachment_writes(
+                    &id,
+                    &crate::workflow::new_id(),
+                    blob,
+                    name,
+                    &user.id,
+                    at_ms,
+                    &crate::workflow::new_id(),
+                ));
+            }
+            let blobs: Vec<_> = taken.into_iter().map(|(blob, _)| blob).collect();
+            match ctx.save_with_blobs(writes, &blobs).await {
                 Ok(()) => navigate(&format!("/incidents/{id}"), Default::default()),
                 Err(e) => {
                     busy.set(false);
@@ -107,6 +124,7 @@ pub fn NewIncidentPage() -> impl IntoView {
             <form class="form" on:submit=save novalidate=true>
                 {move || problem.get().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
                 <IncidentFields form=form set=set errors=errors site_names=names />
+                <QuickPhotos photos=photos />
                 <div class="actions">
                     <button type="submit" class="button button-primary" disabled=move || busy.get()>
                         "Save"

@@ -10,6 +10,7 @@ use leptos_router::components::A;
 
 use crate::clock::tablet_now_ms;
 use crate::components::conflict_notice::conflict_sentence;
+use crate::components::photo_uploads::PhotoUploads;
 use crate::components::status_bar::hh_mm;
 use crate::scheduler;
 use crate::state::{Ctx, storage_problem};
@@ -254,6 +255,8 @@ pub fn SyncCentrePage() -> impl IntoView {
                     </For>
                 </ul>
             </Show>
+
+            <PhotoUploads />
 
             <h2>"Conflicts"</h2>
             <Show

@@ -17,7 +17,10 @@ use std::rc::Rc;
 use outpost_model::{Change, Clock};
 use serde_json::Value;
 
-use super::{Conflict, LocalStore, OutboxEntry, Restamp, StoreError, StoredRecord, SyncDone};
+use super::{
+    Conflict, LocalStore, OutboxEntry, Restamp, StoreError, StoredBlob, StoredRecord, SyncDone,
+    Upload,
+};
 
 /// One collection as read once and kept up to date.
 #[derive(Debug, Default)]
@@ -131,10 +134,33 @@ impl<S: LocalStore> LocalStore for Cached<S> {
         Ok(self.shared(collection).await?.to_vec())
     }
 
-    async fn save_local(&self, changes: &[Change], clock: &Clock) -> Result<(), StoreError> {
-        self.store.save_local(changes, clock).await?;
+    async fn save_local_with_blobs(
+        &self,
+        changes: &[Change],
+        clock: &Clock,
+        blobs: &[StoredBlob],
+    ) -> Result<(), StoreError> {
+        self.store
+            .save_local_with_blobs(changes, clock, blobs)
+            .await?;
         self.apply(changes);
         Ok(())
+    }
+
+    async fn blob(&self, sha256: &str) -> Result<Option<StoredBlob>, StoreError> {
+        self.store.blob(sha256).await
+    }
+
+    async fn keep_blob(&self, blob: &StoredBlob) -> Result<(), StoreError> {
+        self.store.keep_blob(blob).await
+    }
+
+    async fn uploads(&self) -> Result<Vec<Upload>, StoreError> {
+        self.store.uploads().await
+    }
+
+    async fn upload_done(&self, sha256: &str, refused: Option<&str>) -> Result<(), StoreError> {
+        self.store.upload_done(sha256, refused).await
     }
 
     async fn outbox(&self, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {

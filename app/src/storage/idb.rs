@@ -1,6 +1,7 @@
 //! IndexedDB storage: object stores `records` (key `collection/id`), `outbox`
-//! (auto-increment key, one change each), `meta` (key → JSON value) and
-//! `conflicts` (key `collection/id/field`).
+//! (auto-increment key, one change each), `meta` (key → JSON value),
+//! `conflicts` (key `collection/id/field`), and `blobs` and `uploads` for
+//! photo bytes (key sha256, see [`blobs`]).
 //!
 //! Values go through JSON text (`serde_json` ↔ `JSON.parse`/`JSON.stringify`)
 //! so that what is stored is exactly the wire JSON: nulls stay null and whole
@@ -18,11 +19,15 @@ use wasm_bindgen::JsValue;
 
 use super::conflict::merge_pulled;
 use super::{
-    Conflict, FailedChange, LocalStore, OutboxEntry, Restamp, StoreError, StoredRecord, SyncDone,
-    conflict_key, meta, record_key, restamp_records,
+    Conflict, FailedChange, LocalStore, OutboxEntry, Restamp, StoreError, StoredBlob, StoredRecord,
+    SyncDone, Upload, conflict_key, meta, record_key, restamp_records,
 };
 
-const VERSION: u8 = 2;
+mod blobs;
+use blobs::{BLOBS, UPLOADS, put_blobs};
+
+/// Version 1: records, outbox, meta; 2: conflicts; 3: blobs, uploads.
+pub const VERSION: u8 = 3;
 const RECORDS: &str = "records";
 const OUTBOX: &str = "outbox";
 const META: &str = "meta";
@@ -75,6 +80,10 @@ impl IdbStore {
                 }
                 if event.old_version() < 2.0 {
                     db.create_object_store(CONFLICTS).build()?;
+                }
+                if event.old_version() < 3.0 {
+                    db.create_object_store(BLOBS).build()?;
+                    db.create_object_store(UPLOADS).build()?;
                 }
                 Ok(())
             })
@@ -183,8 +192,18 @@ impl LocalStore for IdbStore {
         all.map(|js| from_js(js?)).collect()
     }
 
-    async fn save_local(&self, changes: &[Change], clock: &Clock) -> Result<(), StoreError> {
-        let tx = self.tx(&[RECORDS, OUTBOX, META, CONFLICTS], true)?;
+    async fn save_local_with_blobs(
+        &self,
+        changes: &[Change],
+        clock: &Clock,
+        blobs: &[StoredBlob],
+    ) -> Result<(), StoreError> {
+        let tx = if blobs.is_empty() {
+            self.tx(&[RECORDS, OUTBOX, META, CONFLICTS], true)?
+        } else {
+            self.tx(&[RECORDS, OUTBOX, META, CONFLICTS, BLOBS, UPLOADS], true)?
+        };
+        put_blobs(&tx, blobs, true)?;
         let mut records = read_records(&tx, keys_of(changes)).await?;
         merge_pulled(&mut records, changes, clock.node());
         write_records(&tx, &records)?;
@@ -199,6 +218,22 @@ impl LocalStore for IdbStore {
         put_meta(&tx, meta::CLOCK, &clock_json(clock)?)?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn blob(&self, sha256: &str) -> Result<Option<StoredBlob>, StoreError> {
+        self.read_blob(sha256).await
+    }
+
+    async fn keep_blob(&self, blob: &StoredBlob) -> Result<(), StoreError> {
+        self.write_blob(blob).await
+    }
+
+    async fn uploads(&self) -> Result<Vec<Upload>, StoreError> {
+        self.read_uploads().await
+    }
+
+    async fn upload_done(&self, sha256: &str, refused: Option<&str>) -> Result<(), StoreError> {
+        self.finish_upload(sha256, refused).await
     }
 
     async fn outbox(&self, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {

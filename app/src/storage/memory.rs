@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use super::conflict::merge_pulled;
 use super::{
-    Conflict, LocalStore, OutboxEntry, Restamp, StoreError, StoredRecord, SyncDone, conflict_key,
-    meta, record_key, restamp_records,
+    Conflict, LocalStore, OutboxEntry, Restamp, StoreError, StoredBlob, StoredRecord, SyncDone,
+    Upload, conflict_key, meta, record_key, restamp_records,
 };
 
 #[derive(Debug, Default)]
@@ -20,6 +20,8 @@ struct State {
     next_seq: u64,
     meta: BTreeMap<String, Value>,
     conflicts: BTreeMap<String, Conflict>,
+    blobs: BTreeMap<String, StoredBlob>,
+    uploads: BTreeMap<String, Upload>,
 }
 
 /// Keeps everything in a `RefCell`; borrows never span an `.await`.
@@ -59,10 +61,19 @@ impl LocalStore for MemoryStore {
             .collect())
     }
 
-    async fn save_local(&self, changes: &[Change], clock: &Clock) -> Result<(), StoreError> {
+    async fn save_local_with_blobs(
+        &self,
+        changes: &[Change],
+        clock: &Clock,
+        blobs: &[StoredBlob],
+    ) -> Result<(), StoreError> {
         let device = clock.node();
         let clock = clock_value(clock)?;
         let mut state = self.state.borrow_mut();
+        for blob in blobs {
+            state.blobs.insert(blob.sha256.clone(), blob.clone());
+            state.uploads.insert(blob.sha256.clone(), blob.upload());
+        }
         merge_pulled(&mut state.records, changes, device);
         for change in changes {
             let key = conflict_key(&change.collection, &change.id, &change.field);
@@ -72,6 +83,35 @@ impl LocalStore for MemoryStore {
             state.outbox.insert(seq, change.clone());
         }
         state.meta.insert(meta::CLOCK.to_owned(), clock);
+        Ok(())
+    }
+
+    async fn blob(&self, sha256: &str) -> Result<Option<StoredBlob>, StoreError> {
+        Ok(self.state.borrow().blobs.get(sha256).cloned())
+    }
+
+    async fn keep_blob(&self, blob: &StoredBlob) -> Result<(), StoreError> {
+        let mut state = self.state.borrow_mut();
+        state.blobs.insert(blob.sha256.clone(), blob.clone());
+        Ok(())
+    }
+
+    async fn uploads(&self) -> Result<Vec<Upload>, StoreError> {
+        Ok(self.state.borrow().uploads.values().cloned().collect())
+    }
+
+    async fn upload_done(&self, sha256: &str, refused: Option<&str>) -> Result<(), StoreError> {
+        let mut state = self.state.borrow_mut();
+        match refused {
+            None => {
+                state.uploads.remove(sha256);
+            }
+            Some(reason) => {
+                if let Some(upload) = state.uploads.get_mut(sha256) {
+                    upload.refused = Some(reason.to_owned());
+                }
+            }
+        }
         Ok(())
     }
 

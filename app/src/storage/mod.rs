@@ -2,6 +2,7 @@
 //! device metadata, behind one trait so that IndexedDB and an in-memory twin can
 //! be swapped (the sync client and the tests do not care which one they get).
 
+pub mod blobs;
 pub mod cache;
 pub mod conflict;
 pub mod idb;
@@ -12,6 +13,7 @@ use std::collections::BTreeMap;
 use outpost_model::protocol::User;
 use outpost_model::{Applied, Change, Clock, FieldState, Hlc, Record};
 
+pub use blobs::{StoredBlob, Upload};
 pub use conflict::{Conflict, conflict_key};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::Value;
@@ -178,7 +180,32 @@ pub trait LocalStore {
     /// A local edit: merges `changes` into `records`, appends them to the
     /// outbox, closes conflicts on the fields written and stores the clock,
     /// all in one transaction.
-    async fn save_local(&self, changes: &[Change], clock: &Clock) -> Result<(), StoreError>;
+    async fn save_local(&self, changes: &[Change], clock: &Clock) -> Result<(), StoreError> {
+        self.save_local_with_blobs(changes, clock, &[]).await
+    }
+
+    /// A local edit that brings photo bytes: as [`LocalStore::save_local`],
+    /// and in the same transaction stores each blob and queues its upload,
+    /// so an attachment record never exists here without its bytes.
+    async fn save_local_with_blobs(
+        &self,
+        changes: &[Change],
+        clock: &Clock,
+        blobs: &[StoredBlob],
+    ) -> Result<(), StoreError>;
+
+    /// The bytes with this SHA-256, if they are on this tablet.
+    async fn blob(&self, sha256: &str) -> Result<Option<StoredBlob>, StoreError>;
+
+    /// Keeps bytes fetched from the server (nothing to upload).
+    async fn keep_blob(&self, blob: &StoredBlob) -> Result<(), StoreError>;
+
+    /// Every blob still to send and every one the server refused, by hash.
+    async fn uploads(&self) -> Result<Vec<Upload>, StoreError>;
+
+    /// The server has the bytes (`refused` is `None`: the entry goes) or
+    /// refused them for good (the entry stays, with the reason, untried).
+    async fn upload_done(&self, sha256: &str, refused: Option<&str>) -> Result<(), StoreError>;
 
     /// The oldest `limit` outbox entries, in the order they were written.
     async fn outbox(&self, limit: u32) -> Result<Vec<OutboxEntry>, StoreError>;

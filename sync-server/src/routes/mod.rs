@@ -2,6 +2,7 @@
 //! answers for unknown API paths and wrong methods.
 
 pub(crate) mod auth;
+mod blobs;
 mod history;
 pub(crate) mod openapi;
 mod setup;
@@ -29,6 +30,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::list, users::create))
         .routes(routes!(users::update))
         .routes(routes!(history::history))
+        .merge(blobs::router())
         .routes(routes!(openapi::document))
         .split_for_parts()
 }

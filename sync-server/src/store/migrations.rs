@@ -63,6 +63,18 @@ const MIGRATIONS: &[&str] = &[
     -- Finding who created a record reads its first log entry.
     CREATE INDEX changes_record ON changes(collection, record_id, seq);
     "#,
+    // 3: attachment bytes, named by their SHA-256 (DESIGN §6). A blob is
+    // never changed once stored: the same name always means the same bytes.
+    r#"
+    CREATE TABLE blobs (
+        sha256      TEXT PRIMARY KEY,
+        mime        TEXT NOT NULL,
+        size        INTEGER NOT NULL,
+        bytes       BLOB NOT NULL,
+        uploaded_by TEXT NOT NULL REFERENCES users(id),
+        received_at TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// Brings the schema up to date inside one transaction, so a crash half-way

@@ -1,5 +1,5 @@
 //! The store behind the server: users, sessions, the audit log of every change
-//! received and the current value of every field.
+//! received, the current value of every field, and attachment blobs.
 //!
 //! Handlers talk to a [`Store`] trait object, so SQLite (one server) and
 //! PostgreSQL (stateless servers sharing one database) are interchangeable. The trait is
@@ -9,11 +9,13 @@
 mod migrations;
 pub mod postgres;
 mod postgres_accounts;
+mod postgres_blobs;
 mod postgres_migrations;
 mod postgres_push;
 pub mod sqlite;
 mod sqlite_accounts;
 pub(crate) mod sqlite_backup;
+mod sqlite_blobs;
 mod sqlite_facts;
 
 use outpost_model::{
@@ -99,6 +101,15 @@ pub struct Pulled {
     pub change: Change,
 }
 
+/// An attachment's bytes, named by their SHA-256 (64 lowercase hex digits)
+/// and kept with the `Content-Type` they were uploaded with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blob {
+    pub sha256: String,
+    pub mime: String,
+    pub bytes: Vec<u8>,
+}
+
 /// What an admin changes about an account; `None` leaves it as it is.
 #[derive(Debug, Clone, Default)]
 pub struct UserUpdate {
@@ -178,6 +189,13 @@ pub trait Store: Send + Sync + 'static {
     fn count_after(&self, after: u64) -> StoreResult<u64>;
     /// Every change ever received for one record, in clock order.
     fn history(&self, collection: &str, id: &str) -> StoreResult<Vec<HistoryEntry>>;
+    /// Keeps a blob, in one durable transaction, unless one with the same
+    /// hash is already stored (the caller has checked that the hash is the
+    /// bytes'). `true` when it was new; `false` leaves the stored one as it
+    /// was. `received_at` is RFC 3339.
+    fn put_blob(&self, blob: &Blob, uploaded_by: &str, received_at: &str) -> StoreResult<bool>;
+    /// The blob with this hash, if one is stored.
+    fn blob(&self, sha256: &str) -> StoreResult<Option<Blob>>;
     /// The database's size on disk, in bytes.
     fn size_bytes(&self) -> StoreResult<u64>;
     /// A consistent copy of the live database, written to `to`.

@@ -36,8 +36,8 @@ use r2d2_postgres::{
 };
 
 use super::{
-    Origin, Permit, Pulled, PushOutcome, Session, Store, StoreError, StoreResult, StoredUser,
-    UserUpdate, postgres_accounts as accounts, postgres_migrations,
+    Blob, Origin, Permit, Pulled, PushOutcome, Session, Store, StoreError, StoreResult, StoredUser,
+    UserUpdate, postgres_accounts as accounts, postgres_blobs, postgres_migrations,
     postgres_push::{parse_hlc, parse_value},
     sqlite_accounts::{to_i64, to_u64},
 };
@@ -313,6 +313,14 @@ impl Store for PostgresStore {
                 })
             })
             .collect()
+    }
+
+    fn put_blob(&self, blob: &Blob, uploaded_by: &str, received_at: &str) -> StoreResult<bool> {
+        postgres_blobs::put(&mut *self.conn()?, blob, uploaded_by, received_at)
+    }
+
+    fn blob(&self, sha256: &str) -> StoreResult<Option<Blob>> {
+        postgres_blobs::get(&mut *self.conn()?, sha256)
     }
 
     fn size_bytes(&self) -> StoreResult<u64> {

@@ -74,6 +74,20 @@ const MIGRATIONS: &[&str] = &[
         code_hash TEXT NOT NULL
     );
     "#,
+    // 2: attachment bytes, named by their SHA-256, as SQLite's migration 3.
+    // Photos are already compressed, so TOAST is told not to try again
+    // (`EXTERNAL`: stored out of line, uncompressed).
+    r#"
+    CREATE TABLE blobs (
+        sha256      TEXT COLLATE "C" PRIMARY KEY,
+        mime        TEXT NOT NULL,
+        size        BIGINT NOT NULL,
+        bytes       BYTEA NOT NULL,
+        uploaded_by TEXT NOT NULL REFERENCES users(id),
+        received_at TEXT NOT NULL
+    );
+    ALTER TABLE blobs ALTER COLUMN bytes SET STORAGE EXTERNAL;
+    "#,
 ];
 
 /// Brings the schema up to date inside one transaction, so a crash half-way

@@ -20,9 +20,10 @@ use outpost_model::{
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    Origin, Permit, Pulled, PushOutcome, RecordFacts, Session, Store, StoreError, StoreResult,
-    StoredUser, UserUpdate, migrations,
+    Blob, Origin, Permit, Pulled, PushOutcome, RecordFacts, Session, Store, StoreError,
+    StoreResult, StoredUser, UserUpdate, migrations,
     sqlite_accounts::{self as accounts, to_i64, to_u64},
+    sqlite_blobs,
 };
 
 pub struct SqliteStore {
@@ -371,6 +372,14 @@ impl Store for SqliteStore {
             })
         })
         .collect()
+    }
+
+    fn put_blob(&self, blob: &Blob, uploaded_by: &str, received_at: &str) -> StoreResult<bool> {
+        sqlite_blobs::put(&self.writer(), blob, uploaded_by, received_at)
+    }
+
+    fn blob(&self, sha256: &str) -> StoreResult<Option<Blob>> {
+        sqlite_blobs::get(&self.reader(), sha256)
     }
 
     fn size_bytes(&self) -> StoreResult<u64> {

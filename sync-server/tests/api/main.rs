@@ -3,6 +3,8 @@
 
 mod accounts;
 mod auth;
+mod blobs;
+mod blobs_durability;
 mod cli;
 mod demo;
 mod durability;

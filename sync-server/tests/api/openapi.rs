@@ -51,6 +51,8 @@ fn the_document_is_openapi_3_and_lists_every_api_route() {
         ("POST", "/api/v1/users"),
         ("PATCH", "/api/v1/users/{id}"),
         ("GET", "/api/v1/records/{collection}/{id}/history"),
+        ("PUT", "/api/v1/blobs/{sha256}"),
+        ("GET", "/api/v1/blobs/{sha256}"),
         ("GET", "/api/v1/openapi.json"),
     ]
     .into_iter()
