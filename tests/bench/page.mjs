@@ -10,16 +10,21 @@ export async function meter(context, page, part) {
   const urls = new Map();
   let total = 0;
   let matching = 0;
+  let requests = 0;
   cdp.on('Network.requestWillBeSent', (e) => urls.set(e.requestId, e.request.url));
   cdp.on('Network.loadingFinished', (e) => {
     total += e.encodedDataLength;
-    if ((urls.get(e.requestId) ?? '').includes(part)) matching += e.encodedDataLength;
+    if ((urls.get(e.requestId) ?? '').includes(part)) {
+      matching += e.encodedDataLength;
+      requests += 1;
+    }
   });
   return {
     cdp,
     bytes: () => total,
     matching: () => matching,
-    reset: () => { total = 0; matching = 0; },
+    requests: () => requests,
+    reset: () => { total = 0; matching = 0; requests = 0; },
   };
 }
 

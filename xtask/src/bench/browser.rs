@@ -75,11 +75,14 @@ pub fn figures(bin: &Path, dist: &Path, runs: usize) -> Result<(Vec<Figure>, Val
         "bench: demo-data made {INCIDENTS} incidents in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    let outpost = Server::start(bin, data.path(), dist)?;
+    let log = super::sync::log_path("browser")?;
+    let outpost = Server::start_logged(bin, data.path(), dist, Some(&log))?;
     let pouch_dir = TempDir::new("outpost-bench-pouch")?;
     let (pouch, pouch_url) = pouchdb_server(pouch_dir.path())?;
 
-    let out = pouch_dir.path().join("browser.json");
+    // Kept after the run: every run's raw numbers, and the profile if any.
+    let out = crate::cmd::target_dir().join("bench").join("browser.json");
+    fs::create_dir_all(out.parent().context("a file has a directory")?)?;
     let mut node = Command::new("node");
     node.arg("browser.mjs")
         .current_dir(bench_dir())
@@ -89,6 +92,10 @@ pub fn figures(bin: &Path, dist: &Path, runs: usize) -> Result<(Vec<Figure>, Val
         .env("BENCH_PASSWORD", PASSWORD)
         .env("BENCH_RUNS", runs.to_string())
         .env("BENCH_OUT", &out);
+    // A CPU profile of the first Outpost sync (costs it some time).
+    if std::env::var("OUTPOST_BENCH_PROFILE").as_deref() == Ok("1") {
+        node.env("BENCH_PROFILE", "1");
+    }
     let captured = cmd::tee(&mut node, Duration::from_secs(40 * 60));
     drop(pouch);
     drop(outpost);
@@ -183,6 +190,9 @@ fn to_figures(r: &Value) -> Vec<Figure> {
         Figure::new(SYNC, "Outpost: bytes on the wire during the sync", "MB")
             .runs(scaled(o_bytes.clone(), 1e6))
             .note("CDP Network.loadingFinished encodedDataLength, headers included; app files excluded"),
+        Figure::new(SYNC, "Outpost: sync requests", "requests")
+            .runs(column(o, &["sync", "requests"]))
+            .note("sign-in, directory and every pull page (1,000 changes each)"),
         Figure::new(SYNC, "Outpost: app files before sign-in", "MB")
             .runs(scaled(column(o, &["sync", "app_bytes"]), 1e6)),
         Figure::new(SYNC, "Outpost: JS heap after sync", "MB")
@@ -195,6 +205,8 @@ fn to_figures(r: &Value) -> Vec<Figure> {
             .note("pouchdb 9 browser build, default options, from pouchdb-server --in-memory"),
         Figure::new(POUCH, "PouchDB: bytes on the wire during replication", "MB")
             .runs(scaled(p_bytes.clone(), 1e6)),
+        Figure::new(POUCH, "PouchDB: requests to the database", "requests")
+            .runs(column(p, &["requests"])),
         Figure::new(POUCH, "PouchDB: JS heap after replication", "MB")
             .runs(scaled(column(p, &["heap"]), 1e6)),
         Figure::new(POUCH, "Outpost faster than PouchDB (time ratio)", "×")

@@ -46,7 +46,7 @@ struct Run {
 /// The server holds the 200,000 changes of a push before the devices start,
 /// so the syncs run against a database of realistic size.
 pub fn latency(bin: &Path, dist: &Path, runs: usize) -> Result<Vec<Figure>> {
-    let fresh = sync::fresh_server(bin, dist)?;
+    let fresh = sync::fresh_server(bin, dist, "latency")?;
     let addr = fresh.server.addr;
     let loader = "bench-loader";
     let token = sync::login(addr, loader)?;

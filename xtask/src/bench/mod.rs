@@ -74,6 +74,10 @@ pub fn bench() -> Result<()> {
     details["seconds"] = json!(took.round());
     println!("\n{}", report::table(&figures));
     println!("machine: {}", report::machine_line(&machine));
+    let profile = &details["browser"]["outpost"][0]["sync"]["profile"];
+    if !profile.is_null() {
+        println!("profile of the first Outpost sync (main thread, ms): {profile:#}");
+    }
     let path = report::write(&figures, &machine, details)?;
     let missed = figures.iter().filter(|f| f.passes() == Some(false)).count();
     let targets = figures.iter().filter(|f| f.target.is_some()).count();

@@ -116,7 +116,7 @@ pub fn human(value: f64, unit: &str) -> String {
     let decimals = match unit {
         "ms" if value < 100.0 => 1,
         "×" => 1,
-        "MB" => 1,
+        "MB" | "KB" => 1,
         _ => 0,
     };
     let text = format!("{value:.decimals$}");

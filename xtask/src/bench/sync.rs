@@ -4,8 +4,9 @@
 //! data directory, so every run does the same work.
 
 use std::{
+    fs,
     net::SocketAddr,
-    path::Path,
+    path::{Path, PathBuf},
     time::{Instant, SystemTime, UNIX_EPOCH},
 };
 
@@ -15,7 +16,7 @@ use serde_json::{Value, json};
 
 use super::report::Figure;
 use crate::{
-    cmd::TempDir,
+    cmd::{TempDir, target_dir},
     http,
     server::{self, Server},
 };
@@ -36,14 +37,21 @@ pub struct Fresh {
     _data: TempDir,
 }
 
-pub fn fresh_server(bin: &Path, dist: &Path) -> Result<Fresh> {
+pub fn fresh_server(bin: &Path, dist: &Path, log: &str) -> Result<Fresh> {
     let data = TempDir::new("outpost-bench")?;
     server::add_user(bin, data.path(), USER, "manager", PASSWORD)?;
-    let server = Server::start(bin, data.path(), dist)?;
+    let server = Server::start_logged(bin, data.path(), dist, Some(&log_path(log)?))?;
     Ok(Fresh {
         server,
         _data: data,
     })
+}
+
+/// `<target>/bench/logs/NAME.log`, where the bench's servers write their logs.
+pub fn log_path(name: &str) -> Result<PathBuf> {
+    let dir = target_dir().join("bench").join("logs");
+    fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir.join(format!("{name}.log")))
 }
 
 pub fn login(addr: SocketAddr, device: &str) -> Result<String> {
@@ -174,7 +182,7 @@ pub fn throughput(bin: &Path, dist: &Path, runs: usize) -> Result<Vec<Figure>> {
     let mut push_rates = Vec::new();
     let mut pull_rates = Vec::new();
     for run in 1..=runs {
-        let fresh = fresh_server(bin, dist)?;
+        let fresh = fresh_server(bin, dist, &format!("push-pull-{run}"))?;
         let addr = fresh.server.addr;
         let token = login(addr, device)?;
         let started = Instant::now();
