@@ -8,6 +8,7 @@ use crate::components::action_items::ActionItems;
 use crate::components::assignee::Assignee;
 use crate::components::lifecycle::Lifecycle;
 use crate::components::location::Location;
+use crate::components::photos::Photos;
 use crate::components::problem_link::ProblemLink;
 use crate::components::record_details::RecordDetails;
 use crate::components::review::Review;
@@ -64,6 +65,7 @@ pub fn IncidentSections(#[prop(into)] id: Signal<String>) -> impl IntoView {
     view! {
         <Timeline data=data />
         <ActionItems id=id editable=can />
+        <Photos id=id />
         <Review data=data editable=can />
         <Location data=data editable=can />
         <RecordDetails data=data editable=can />

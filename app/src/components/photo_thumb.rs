@@ -82,10 +82,12 @@ pub fn PhotoThumb(photo: Photo, on_open: Callback<(String, String)>) -> impl Int
             }
         }
     });
+    // Re-reads after a sync give the same URL; only a change redraws.
+    let shown = Memo::new(move |_| loaded.get());
     let alt = photo.alt();
     view! {
         <li class="photo-item">
-            {move || match loaded.get() {
+            {move || match shown.get() {
                 None => view! { <p class="photo-missing">"Opening photo…"</p> }.into_any(),
                 Some(Shown::Missing(why)) => view! {
                     <p class="photo-missing">{why}<span class="visually-hidden">{format!(": {}", alt)}</span></p>

@@ -10,7 +10,6 @@ use crate::components::conflict_notice::ConflictNotices;
 use crate::components::history::History;
 use crate::components::incident_fields::IncidentFields;
 use crate::components::incident_workflow::{IncidentSections, IncidentTriage};
-use crate::components::photos::Photos;
 use crate::components::priority_badge::PriorityBadge;
 use crate::edits::{FormField, IncidentForm, SiteChoice, changed_writes};
 use crate::pages::new_incident::site_names;
@@ -163,7 +162,6 @@ pub fn IncidentPage() -> impl IntoView {
                     </div>
                 </form>
                 <IncidentSections id=id />
-                <Photos id=id />
                 <History id=id />
             </Show>
         </section>
