@@ -52,6 +52,10 @@ pub(super) fn put_blobs(
     blobs: &[StoredBlob],
     queue: bool,
 ) -> Result<(), StoreError> {
+    // A save without photos opens no photo stores; asking for one would fail.
+    if blobs.is_empty() {
+        return Ok(());
+    }
     let store = tx.object_store(BLOBS)?;
     for blob in blobs {
         store
