@@ -171,12 +171,13 @@ pub struct Row {
     pub events: Arc<[Event]>,
 }
 
-/// Every incident that is not deleted, as rows (unsorted).
+/// Every incident that is not deleted, as rows (unsorted). Shared, so that
+/// filtering and sorting ten thousand of them on a keystroke copies pointers.
 pub fn rows(
     incidents: &[StoredRecord],
     sites: &[StoredRecord],
     mut events: HashMap<String, Vec<Event>>,
-) -> Vec<Row> {
+) -> Vec<Arc<Row>> {
     incidents
         .iter()
         .filter(|r| !r.is_deleted())
@@ -187,7 +188,7 @@ pub fn rows(
                 .filter(|t| !t.is_empty())
                 .unwrap_or("(no title)")
                 .to_owned();
-            Row {
+            Arc::new(Row {
                 id: r.id.clone(),
                 version: r
                     .record()
@@ -210,9 +211,19 @@ pub fn rows(
                 reported_by: text("reported_by"),
                 events: events.remove(&r.id).unwrap_or_default().into(),
                 record: Arc::new(r.clone()),
-            }
+            })
         })
         .collect()
+}
+
+/// Whether two row lists hold the very same rows, by pointer: what a list
+/// memo needs to know, without comparing ten thousand rows field by field.
+pub fn same_rows(a: Option<&Vec<Arc<Row>>>, b: Option<&Vec<Arc<Row>>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| Arc::ptr_eq(x, y)),
+        (None, None) => true,
+        _ => false,
+    }
 }
 
 impl Row {
@@ -224,15 +235,29 @@ impl Row {
 
 /// Whether `row` passes every filter and the search.
 pub fn matches(row: &Row, q: &ListQuery, me: &str, now_ms: u64) -> bool {
-    let words = q.q.to_lowercase();
-    let search = words.split_whitespace().all(|w| row.haystack.contains(w));
+    let words = search_words(q);
+    passes(row, q, &words, me, now_ms)
+}
+
+/// The search box's words, lowercased once per query rather than per row.
+fn search_words(q: &ListQuery) -> Vec<String> {
+    q.q.to_lowercase()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
+fn passes(row: &Row, q: &ListQuery, words: &[String], me: &str, now_ms: u64) -> bool {
+    let search = words.iter().all(|w| row.haystack.contains(w.as_str()));
     let status = match q.status.as_str() {
         "" => true,
         OPEN => outpost_model::Status::from_code(&row.status_code).is_some_and(|s| s.is_open()),
         code => row.status_code == code,
     };
     let priority = q.priority.is_empty()
-        || row.priority.map(|p| p.number().to_string()) == Some(q.priority.clone());
+        || row
+            .priority
+            .is_some_and(|p| q.priority.parse::<u8>().ok() == Some(p.number()));
     let category = q.category.is_empty() || row.category_code == q.category;
     let site = q.site.is_empty() || row.site_id == q.site;
     let assignee = match q.assignee.as_str() {
@@ -252,10 +277,11 @@ pub fn matches(row: &Row, q: &ListQuery, me: &str, now_ms: u64) -> bool {
 }
 
 /// The rows that pass, in the asked order (ids are UUIDv7: by id is by age).
-pub fn select(all: &[Row], q: &ListQuery, me: &str, now_ms: u64) -> Vec<Row> {
-    let mut picked: Vec<Row> = all
+pub fn select(all: &[Arc<Row>], q: &ListQuery, me: &str, now_ms: u64) -> Vec<Arc<Row>> {
+    let words = search_words(q);
+    let mut picked: Vec<Arc<Row>> = all
         .iter()
-        .filter(|r| matches(r, q, me, now_ms))
+        .filter(|r| passes(r, q, &words, me, now_ms))
         .cloned()
         .collect();
     match q.sort {
@@ -265,7 +291,7 @@ pub fn select(all: &[Row], q: &ListQuery, me: &str, now_ms: u64) -> Vec<Row> {
             let p = |r: &Row| r.priority.map_or(9, |p| p.number());
             p(a).cmp(&p(b)).then_with(|| b.id.cmp(&a.id))
         }),
-        Sort::Title => picked.sort_by_key(|r| r.title.to_lowercase()),
+        Sort::Title => picked.sort_by_cached_key(|r| r.title.to_lowercase()),
     }
     picked
 }

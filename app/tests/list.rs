@@ -2,8 +2,11 @@
 //! the right rows, and windowing draws only what is on screen.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use outpost_app::list_query::{ListQuery, NOBODY, OPEN, Sort, encode, rows, select, window};
+use outpost_app::list_query::{
+    ListQuery, NOBODY, OPEN, Sort, encode, rows, same_rows, select, window,
+};
 use outpost_app::storage::StoredRecord;
 use outpost_model::{Change, Hlc};
 use serde_json::{Value, json};
@@ -103,7 +106,7 @@ fn filters_and_search_pick_the_matching_rows() {
     let ids = |q: &ListQuery| {
         select(&all, q, ME, 0)
             .into_iter()
-            .map(|r| r.id)
+            .map(|r| r.id.clone())
             .collect::<Vec<_>>()
     };
     let search = ListQuery {
@@ -154,4 +157,29 @@ fn windowing_draws_the_visible_rows_and_a_buffer() {
         10_000..10_000
     );
     assert_eq!(window(0.0, 1000.0, 100.0, 0, 5), 0..0);
+}
+
+#[wasm_bindgen_test]
+fn selecting_shares_the_rows_instead_of_copying_them() {
+    let a = "0193f3a2-6c1e-7cc0-8a55-2f6e2b1d9c01";
+    let make = || {
+        rows(
+            &[incident(a, &[("title", json!("Pump 3 leaking"))])],
+            &[],
+            HashMap::new(),
+        )
+    };
+    let all = make();
+    let picked = select(&all, &ListQuery::default(), ME, 0);
+    assert!(Arc::ptr_eq(&picked[0], &all[0]));
+    assert!(
+        same_rows(Some(&picked), Some(&all)),
+        "the list need not redraw"
+    );
+    let rebuilt = make();
+    assert!(
+        !same_rows(Some(&rebuilt), Some(&all)),
+        "rows read again are new rows"
+    );
+    assert!(!same_rows(Some(&Vec::new()), Some(&all)));
 }

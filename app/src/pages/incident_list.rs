@@ -2,6 +2,8 @@
 //! the URL query says, updated live by sync. Only the rows on screen (plus a
 //! buffer) are drawn, so ten thousand incidents scroll smoothly.
 
+use std::sync::Arc;
+
 use leptos::ev;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -13,7 +15,7 @@ use crate::components::list_filters::ListFilters;
 use crate::components::priority_badge::PriorityBadge;
 use crate::components::sla_chips::SlaChips;
 use crate::directory::use_directory;
-use crate::list_query::{ListQuery, Row, rows, select, window as visible_range};
+use crate::list_query::{ListQuery, Row, rows, same_rows, select, window as visible_range};
 use crate::now::{use_now, wall_now};
 use crate::state::{Ctx, storage_problem};
 use crate::storage::StoreError;
@@ -77,17 +79,23 @@ pub fn IncidentListPage() -> impl IntoView {
         ctx.user
             .with(|u| u.as_ref().map(|u| u.id.clone()).unwrap_or_default())
     };
-    let all = Memo::new(move |_| {
-        data.get()
-            .and_then(Result::ok)
-            .map(|d| d.0)
-            .unwrap_or_default()
-    });
+    let all = Memo::new_with_compare(
+        move |_| {
+            data.get()
+                .and_then(Result::ok)
+                .map(|d| d.0)
+                .unwrap_or_default()
+        },
+        |a, b| !same_rows(a, b),
+    );
     // The clock is read again whenever the rows change, not only on a tick.
-    let shown = Memo::new(move |_| {
-        now.track();
-        all.with(|rows| select(rows, &query.get(), &me(), wall_now(ctx)))
-    });
+    let shown = Memo::new_with_compare(
+        move |_| {
+            now.track();
+            all.with(|rows| select(rows, &query.get(), &me(), wall_now(ctx)))
+        },
+        |a, b| !same_rows(a, b),
+    );
     let problem = move || match data.get() {
         Some(Err(e)) => Some(storage_problem(&e)),
         _ => None,
@@ -165,10 +173,11 @@ pub fn IncidentListPage() -> impl IntoView {
 }
 
 #[component]
-fn ListRow(row: Row, now: Signal<u64>) -> impl IntoView {
+fn ListRow(row: Arc<Row>, now: Signal<u64>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let href = format!("/incidents/{}", row.id);
     let priority = row.priority;
+    let title = row.title.clone();
     let report = {
         let (record, events) = (row.record.clone(), row.events.clone());
         Signal::derive(move || {
@@ -178,11 +187,11 @@ fn ListRow(row: Row, now: Signal<u64>) -> impl IntoView {
     };
     view! {
         <li class="incident-row">
-            <A href=href attr:class="incident-title">{row.title}</A>
+            <A href=href attr:class="incident-title">{title}</A>
             <div class="incident-meta">
                 <PriorityBadge priority=Signal::derive(move || priority) />
-                <span class="meta-item"><span class="meta-label">"Status "</span>{row.status}</span>
-                <span class="meta-item"><span class="meta-label">"Category "</span>{row.category}</span>
+                <span class="meta-item"><span class="meta-label">"Status "</span>{row.status.clone()}</span>
+                <span class="meta-item"><span class="meta-label">"Category "</span>{row.category.clone()}</span>
                 {(!row.site.is_empty()).then(|| view! {
                     <span class="meta-item"><span class="meta-label">"Site "</span>{row.site.clone()}</span>
                 })}
