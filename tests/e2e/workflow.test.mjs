@@ -197,6 +197,31 @@ describe('workflow: acknowledge, note, resolve', { timeout: 5 * 60_000 }, () => 
     });
   });
 
+  test('the quick log takes the position with the incident, offline', async () => {
+    await step('quick-log-location', async () => {
+      const { page, context } = m;
+      await context.grantPermissions(['geolocation'], { origin: BASE_URL });
+      await context.setGeolocation({ latitude: -33.8688, longitude: 151.2093, accuracy: 8 });
+      await openList(page);
+      await context.setOffline(true);
+      try {
+        await control(page, 'New incident').click();
+        await setField(page, 'Title', `Slip on wet ramp ${run}`);
+        await setField(page, 'Category', { text: /near miss/i, value: 'near_miss' });
+        await setField(page, 'Site', `Harbour ramp ${run}`);
+        const form = page.locator('fieldset.quick-location');
+        await form.getByRole('button', { name: 'Use my location', exact: true }).click();
+        await form.getByText('33.86880° S, 151.20930° E, within about 8 m').waitFor();
+        await button(page, 'Save').click();
+        await page.waitForURL(/\/incidents\/[0-9a-f-]{36}$/);
+        const section = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Location' }) });
+        await section.getByText('33.86880° S, 151.20930° E, within about 8 m').waitFor();
+      } finally {
+        await context.setOffline(false);
+      }
+    });
+  });
+
   test('three alike incidents within 30 days suggest a problem that links them', async () => {
     await step('problem-suggestion', async () => {
       const { page } = m;

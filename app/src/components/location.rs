@@ -104,7 +104,7 @@ pub fn Location(
                     lon.set(format!("{:.5}", fix.lon));
                     save(fix_location(fix));
                 }
-                Err(why) => message.set(Some((false, why))),
+                Err(why) => message.set(Some((false, format!("{why} Type the position below.")))),
             }
         });
     };

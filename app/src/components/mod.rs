@@ -20,6 +20,7 @@ pub mod photo_uploads;
 pub mod photos;
 pub mod priority_badge;
 pub mod problem_link;
+pub mod quick_location;
 pub mod quick_photos;
 pub mod record_details;
 pub mod review;

@@ -8,6 +8,7 @@ use outpost_model::time::format_rfc3339_ms;
 use crate::clock::tablet_now_ms;
 use crate::components::add_photo::Prepared;
 use crate::components::incident_fields::IncidentFields;
+use crate::components::quick_location::QuickLocation;
 use crate::components::quick_photos::QuickPhotos;
 use crate::edits::{FormField, IncidentForm, SiteChoice, new_incident_writes};
 use crate::state::{Ctx, storage_problem};
@@ -43,6 +44,7 @@ pub fn NewIncidentPage() -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let photos = RwSignal::new(Vec::<Prepared>::new());
+    let location = RwSignal::new(None::<serde_json::Value>);
     let sites = site_resource(ctx);
     let names = Signal::derive(move || {
         sites
@@ -94,6 +96,14 @@ pub fn NewIncidentPage() -> impl IntoView {
                 at_ms,
                 &crate::workflow::new_id(),
             ));
+            if let Some(fix) = location.get_untracked() {
+                writes.push(crate::edits::Write::new(
+                    &outpost_model::schema::INCIDENTS,
+                    &id,
+                    "location",
+                    fix,
+                ));
+            }
             // Photos taken on the form go in the same save, bytes included.
             let taken = photos.get_untracked();
             for (blob, name) in &taken {
@@ -124,6 +134,7 @@ pub fn NewIncidentPage() -> impl IntoView {
             <form class="form" on:submit=save novalidate=true>
                 {move || problem.get().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
                 <IncidentFields form=form set=set errors=errors site_names=names />
+                <QuickLocation location=location />
                 <QuickPhotos photos=photos />
                 <div class="actions">
                     <button type="submit" class="button button-primary" disabled=move || busy.get()>
