@@ -135,7 +135,7 @@ pub fn refused_for_good(error: &ApiError) -> bool {
     )
 }
 
-/// Sends every blob still waiting, oldest hash order; marks each one the
+/// Sends every blob still waiting, in hash order; marks each one the
 /// server has as done and each one it refused for good as refused (with
 /// its sentence). Stops at the first failure worth retrying, keeping the
 /// rest for the next pass.

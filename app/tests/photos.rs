@@ -88,6 +88,16 @@ async fn indexed_db_keeps_photo_bytes_and_their_upload() {
 }
 
 #[wasm_bindgen_test]
+async fn a_save_without_photos_leaves_the_photo_stores_alone() {
+    let store = IdbStore::open(&unique_db("no-photo")).await.unwrap();
+    let clock = Clock::new("dev-a").unwrap();
+    let edit = change(INCIDENT, "title", json!("Pump 3 leaking"), 5, "dev-a");
+    store.save_local(&[edit], &clock).await.unwrap();
+    assert_eq!(store.outbox_len().await.unwrap(), 1);
+    assert_eq!(store.uploads().await.unwrap(), vec![]);
+}
+
+#[wasm_bindgen_test]
 async fn photos_and_pending_uploads_survive_reopening() {
     let name = unique_db("photo-reopen");
     let store = IdbStore::open(&name).await.unwrap();

@@ -1,10 +1,11 @@
 // Photos between two tablets: tablet A, offline, logs an incident with a
 // photo on the quick log and adds a second on the incident page; both are
 // shrunk to JPEGs whose longest side is 1600 px and wait to upload. A file
-// that is not an image is refused in words and stores nothing. Online, A
-// syncs and the bytes reach the server. Tablet B syncs, opens the incident
-// offline and reads "Photo not downloaded yet", then online sees both
-// thumbnails load, and opens one full screen. Screenshots at both sizes.
+// that is not an image, or is too large, is refused in words and stores
+// nothing. Online, A syncs and the bytes reach the server. Tablet B syncs,
+// opens the incident offline and reads "Photo not downloaded yet", then
+// online sees both thumbnails load, and opens one full screen. Screenshots
+// at both sizes.
 
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -164,9 +165,15 @@ describe('photos: taken offline, uploaded, seen on another tablet', { timeout: 5
       const alert = page.getByRole('alert').filter({ hasText: '“notes.txt” is not a photo' });
       await alert.waitFor();
       assert.match(await alert.innerText(), /Nothing was saved/);
+      // Larger than any camera photo: refused before it is even decoded.
+      const huge = Buffer.alloc(41 * 1024 * 1024, 0xff);
+      await input.setInputFiles({ name: 'huge.jpg', mimeType: 'image/jpeg', buffer: huge });
+      const tooLarge = page.getByRole('alert').filter({ hasText: '“huge.jpg” is too large (41.0 MB)' });
+      await tooLarge.waitFor();
+      assert.match(await tooLarge.innerText(), /the largest photo this tablet takes is 40\.0 MB\. Nothing was saved\./);
       const afterRefusal = await storedPhotos(page);
-      assert.equal(afterRefusal.blobs.length, before.blobs.length, 'no bytes stored for a text file');
-      assert.equal(afterRefusal.uploads.length, before.uploads.length, 'no upload queued for a text file');
+      assert.equal(afterRefusal.blobs.length, before.blobs.length, 'no bytes stored for a refused file');
+      assert.equal(afterRefusal.uploads.length, before.uploads.length, 'no upload queued for a refused file');
       assert.equal(await page.locator('.photo-grid .photo-item').count(), 2);
 
       const { blobs, uploads } = afterRefusal;

@@ -232,3 +232,29 @@ fn to_figures(r: &Value) -> Vec<Figure> {
         Figure::new(YEAR, "wasm memory", "MB").runs(scaled(column(o, &["year", "wasm"]), 1e6)),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::to_figures;
+
+    #[test]
+    fn ratios_pair_the_runs_of_the_same_session() {
+        let sync = |ms: f64, bytes: f64| json!({"sync": {"ms": ms, "list_ms": ms, "bytes": bytes}, "year": {"open_ms": 300.0}});
+        let results = json!({
+            "data": {"by_collection": {"incidents": 10}, "records": 20},
+            "outpost": [sync(100.0, 1000.0), sync(200.0, 1000.0), sync(400.0, 1000.0)],
+            "pouch": [{"ms": 1000.0, "bytes": 4000.0}, {"ms": 300.0, "bytes": 2000.0}, {"ms": 4000.0, "bytes": 3000.0}],
+        });
+        let figures = to_figures(&results);
+        let find = |name: &str| figures.iter().find(|f| f.name.contains(name)).unwrap();
+        // 1000/100, 300/200, 4000/400: the median of the run-by-run ratios
+        // is 10, where the ratio of the medians would be 1000/200 = 5.
+        assert_eq!(find("time ratio").median(), 10.0);
+        assert_eq!(find("time ratio").passes(), Some(true));
+        assert_eq!(find("bytes ratio").median(), 3.0);
+        assert_eq!(find("navigation").passes(), Some(true));
+        assert!(find("keystroke").median().is_nan());
+    }
+}

@@ -44,8 +44,14 @@ pub fn bench() -> Result<()> {
     }
     let wants = |p: &str| parts.contains(&p);
 
+    // Read before the build, so the commit is the one that was built.
+    let machine = report::machine();
     let dist_dir = target_dir().join("bench").join("dist");
-    dist::build(&dist_dir)?;
+    // The server parts only need some app to serve; the bundle and browser
+    // parts need this tree's.
+    if wants("bundle") || wants("browser") || !dist_dir.join("index.html").is_file() {
+        dist::build(&dist_dir)?;
+    }
     cmd::run(cmd::cargo().args(["build", "--release", "-p", server::PACKAGE]))?;
     let bin = server::binary("release");
     if wants("browser") {
@@ -69,7 +75,6 @@ pub fn bench() -> Result<()> {
         details["browser"] = raw;
     }
 
-    let machine = report::machine();
     let took = started.elapsed().as_secs_f64();
     details["seconds"] = json!(took.round());
     println!("\n{}", report::table(&figures));

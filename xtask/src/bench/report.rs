@@ -192,7 +192,27 @@ pub fn machine() -> Value {
     let nproc = probe(&mut Command::new("nproc")).unwrap_or_default();
     let chromium = probe(Command::new("/usr/bin/chromium").arg("--version")).unwrap_or_default();
     let node = probe(Command::new("node").arg("--version")).unwrap_or_default();
+    // What was measured: the commit, and whether the tree had edits on top.
+    let git = |args: &[&str]| {
+        probe(
+            Command::new("git")
+                .args(args)
+                .current_dir(crate::cmd::root()),
+        )
+    };
+    let commit = git(&["rev-parse", "--short", "HEAD"]).unwrap_or_default();
+    let edited = git(&[
+        "status",
+        "--porcelain",
+        "--",
+        "app",
+        "model",
+        "sync-server",
+        "style",
+    ])
+    .is_some_and(|s| !s.is_empty());
     json!({
+        "commit": if edited { format!("{commit} with uncommitted edits") } else { commit },
         "nproc": nproc,
         "cpu": cpu,
         "memory_gib": (mem_kb / 1024.0 / 1024.0 * 10.0).round() / 10.0,
@@ -204,13 +224,14 @@ pub fn machine() -> Value {
 
 pub fn machine_line(m: &Value) -> String {
     format!(
-        "{} cores ({}), {} GiB RAM, {}; {}, Node {}",
+        "{} cores ({}), {} GiB RAM, {}; {}, Node {}; built from {}",
         m["nproc"].as_str().unwrap_or("?"),
         m["cpu"].as_str().unwrap_or("?"),
         m["memory_gib"],
         m["os"].as_str().unwrap_or("?"),
         m["chromium"].as_str().unwrap_or("?"),
-        m["node"].as_str().unwrap_or("?")
+        m["node"].as_str().unwrap_or("?"),
+        m["commit"].as_str().unwrap_or("?")
     )
 }
 
