@@ -16,6 +16,19 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let ApiJsonBytes(bytes) = ApiJsonBytes::from_request(req, state).await?;
+        parse(&bytes).map(ApiJson)
+    }
+}
+
+/// The bytes of a JSON body, checked and refused as [`ApiJson`] does, for a
+/// handler that reads them in parts (borrowing rather than copying).
+pub struct ApiJsonBytes(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for ApiJsonBytes {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         if !is_json(req.headers()) {
             return Err(AppError::UnsupportedMediaType(
                 "send the body as JSON with the header content-type: application/json".to_owned(),
@@ -29,7 +42,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 AppError::bad_request("malformed", "the request body could not be read")
             }
         })?;
-        parse(&bytes).map(ApiJson)
+        Ok(ApiJsonBytes(bytes))
     }
 }
 

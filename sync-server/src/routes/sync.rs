@@ -6,24 +6,20 @@
 //! as it is and show why. A valid change the user may not make (see `roles`)
 //! is refused alone and named in `refused`; the rest of the batch is stored.
 
-use axum::{Json, extract::State};
+use axum::{extract::State, response::Response};
 use outpost_model::{
     Change, MAX_CLOCK_AHEAD_MS,
-    protocol::{
-        ChangeProblem, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_CHANGES, SyncRequest,
-        SyncResponse,
-    },
-    schema,
+    protocol::{ChangeProblem, DEFAULT_PULL_LIMIT},
     time::format_rfc3339_ms,
 };
-use serde_json::Value;
 
+use super::sync_wire::{self, Answer, bad_cursor, check_changes};
 use crate::{
     AppState,
     auth::Auth,
     clock::now_ms,
     error::AppError,
-    json::ApiJson,
+    json::ApiJsonBytes,
     roles,
     store::{Lookup, Origin, PushOutcome, RecordFacts},
 };
@@ -36,7 +32,7 @@ use crate::{
     security(("bearer" = [])),
     request_body = outpost_model::protocol::SyncRequest,
     responses(
-        (status = 200, description = "Stored (except `refused`) and pulled", body = SyncResponse),
+        (status = 200, description = "Stored (except `refused`) and pulled", body = outpost_model::protocol::SyncResponse),
         (status = 400, description = "`malformed`, `bad_cursor`, `bad_limit`", body = outpost_model::protocol::ErrorResponse),
         (status = 401, description = "`unauthorized`", body = outpost_model::protocol::ErrorResponse),
         (status = 403, description = "`wrong_device`", body = outpost_model::protocol::ErrorResponse),
@@ -49,9 +45,9 @@ use crate::{
 pub async fn sync(
     State(state): State<AppState>,
     auth: Auth,
-    ApiJson(body): ApiJson<Value>,
-) -> Result<Json<SyncResponse>, AppError> {
-    let (req, raw_changes) = split_request(body)?;
+    ApiJsonBytes(body): ApiJsonBytes,
+) -> Result<Response, AppError> {
+    let req = sync_wire::read_request(&body)?;
     if req.device_id != auth.device_id {
         return Err(AppError::Forbidden {
             code: "wrong_device",
@@ -62,7 +58,7 @@ pub async fn sync(
     state.metrics().device_seen(&auth.device_id, now_ms());
     let after = parse_cursor(req.cursor.as_deref())?;
     let limit = req.limit.unwrap_or(DEFAULT_PULL_LIMIT);
-    let changes = check_changes(&raw_changes, &req.device_id)?;
+    let changes = check_changes(&req.changes, &req.device_id)?;
 
     let now = now_ms();
     if let Some(latest) = changes.iter().map(|c| c.hlc.wall_ms).max()
@@ -135,83 +131,17 @@ pub async fn sync(
         more,
         "synced"
     );
-    Ok(Json(SyncResponse {
+    Answer {
         server_time: format_rfc3339_ms(now_ms()),
         accepted: outcome.accepted,
         ignored: outcome.ignored,
-        changes: pulled.into_iter().map(|p| p.change).collect(),
+        changes: &pulled,
         cursor,
         more,
         refused,
         remaining,
-    }))
-}
-
-/// Reads the envelope with the shared [`SyncRequest`] type but keeps the
-/// changes as raw JSON, so one unreadable change is reported by its index in
-/// `details` instead of failing the whole body with a bare parse error.
-fn split_request(body: Value) -> Result<(SyncRequest, Vec<Value>), AppError> {
-    let Value::Object(mut fields) = body else {
-        return Err(AppError::bad_request(
-            "malformed",
-            "the request body must be a JSON object",
-        ));
-    };
-    let raw_changes = match fields.remove("changes") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(list)) => list,
-        Some(_) => {
-            return Err(AppError::bad_request(
-                "malformed",
-                "changes must be a list of changes",
-            ));
-        }
-    };
-    if raw_changes.len() > MAX_PUSH_CHANGES {
-        return Err(AppError::TooLarge {
-            code: "too_many_changes",
-            message: format!(
-                "a sync may push at most {MAX_PUSH_CHANGES} changes and this one has {}; send them in smaller batches",
-                raw_changes.len()
-            ),
-        });
     }
-    if !matches!(
-        fields.get("cursor"),
-        None | Some(Value::Null | Value::String(_))
-    ) {
-        return Err(bad_cursor());
-    }
-    let limit = fields.get("limit").unwrap_or(&Value::Null);
-    let limit_ok = match limit {
-        Value::Null => true,
-        Value::Number(n) => n
-            .as_u64()
-            .is_some_and(|n| (1..=u64::from(MAX_PULL_LIMIT)).contains(&n)),
-        _ => false,
-    };
-    if !limit_ok {
-        return Err(AppError::bad_request(
-            "bad_limit",
-            format!(
-                "limit must be a whole number from 1 to {MAX_PULL_LIMIT}, or left out for {DEFAULT_PULL_LIMIT}"
-            ),
-        ));
-    }
-    let req: SyncRequest = serde_json::from_value(Value::Object(fields)).map_err(|e| {
-        AppError::bad_request(
-            "malformed",
-            format!("the sync request is JSON but not a sync request: {e}"),
-        )
-    })?;
-    Ok((req, raw_changes))
-}
-
-fn bad_cursor() -> AppError {
-    AppError::bad_request(
-        "bad_cursor",
-        "cursor must be null or the cursor string the server returned last time",
-    )
+    .into_response()
 }
 
 /// The log position after which to pull; `None` means from the start.
@@ -224,63 +154,4 @@ fn parse_cursor(cursor: Option<&str>) -> Result<Option<u64>, AppError> {
             c.parse().map_err(|_| bad_cursor())
         })
         .transpose()
-}
-
-/// Reads and checks every change; refuses the batch naming each bad one.
-fn check_changes(raw: &[Value], device_id: &str) -> Result<Vec<Change>, AppError> {
-    let mut changes = Vec::with_capacity(raw.len());
-    let mut problems = Vec::new();
-    for (index, value) in raw.iter().enumerate() {
-        let problem = |code: &str, message: String| {
-            let text = |key: &str| {
-                let s = value.get(key).and_then(Value::as_str).unwrap_or("");
-                s.chars().take(100).collect::<String>()
-            };
-            ChangeProblem {
-                index,
-                collection: text("collection"),
-                id: text("id"),
-                field: text("field"),
-                code: code.to_owned(),
-                message,
-            }
-        };
-        let change: Change = match serde_json::from_value(value.clone()) {
-            Ok(c) => c,
-            Err(e) => {
-                problems.push(problem(
-                    "malformed_change",
-                    format!("this change cannot be read: {e}"),
-                ));
-                continue;
-            }
-        };
-        if let Err(e) = schema::validate(&change) {
-            problems.push(problem(e.code(), e.to_string()));
-            continue;
-        }
-        if change.hlc.node != device_id {
-            problems.push(problem(
-                "wrong_node",
-                format!(
-                    "this change is stamped by device {:?}, not by the device sending it",
-                    change.hlc.node
-                ),
-            ));
-            continue;
-        }
-        changes.push(change);
-    }
-    if problems.is_empty() {
-        return Ok(changes);
-    }
-    Err(AppError::Invalid {
-        code: "invalid_changes",
-        message: format!(
-            "{} of the {} changes were refused, so nothing was stored; see details",
-            problems.len(),
-            raw.len()
-        ),
-        details: problems,
-    })
 }

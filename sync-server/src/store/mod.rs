@@ -16,7 +16,9 @@ pub mod sqlite;
 mod sqlite_accounts;
 pub(crate) mod sqlite_backup;
 mod sqlite_blobs;
+mod sqlite_checkpoint;
 mod sqlite_facts;
+mod sqlite_push;
 
 use outpost_model::{
     Change,
@@ -94,11 +96,19 @@ pub type Permit = dyn Fn(&Change, &RecordFacts, &Lookup) -> Result<(), String> +
 pub type Lookup<'a> = dyn Fn(&str, &str) -> Option<RecordFacts> + 'a;
 
 /// One current field value and the log sequence number that set it; the
-/// sequence number is the pull cursor.
+/// sequence number is the pull cursor. The value and stamp are the text
+/// they are stored as (written by a push, so valid), which the answer copies
+/// rather than parsing and printing again.
 #[derive(Debug, Clone)]
 pub struct Pulled {
     pub seq: u64,
-    pub change: Change,
+    pub collection: String,
+    pub id: String,
+    pub field: String,
+    /// The value's JSON text.
+    pub value: String,
+    /// The stamp's text form, which sorts like the clock.
+    pub hlc: String,
 }
 
 /// An attachment's bytes, named by their SHA-256 (64 lowercase hex digits)

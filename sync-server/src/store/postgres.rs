@@ -267,13 +267,11 @@ impl Store for PostgresStore {
             .map(|row| {
                 Ok(Pulled {
                     seq: to_u64(row.try_get(5)?),
-                    change: Change {
-                        collection: row.try_get(0)?,
-                        id: row.try_get(1)?,
-                        field: row.try_get(2)?,
-                        value: parse_value(row.try_get(3)?)?,
-                        hlc: parse_hlc(row.try_get(4)?)?,
-                    },
+                    collection: row.try_get(0)?,
+                    id: row.try_get(1)?,
+                    field: row.try_get(2)?,
+                    value: row.try_get(3)?,
+                    hlc: row.try_get(4)?,
                 })
             })
             .collect()

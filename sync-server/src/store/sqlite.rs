@@ -7,28 +7,40 @@
 //! care here, as its sequences are handed out before commit: `postgres.rs`.)
 
 use std::{
-    collections::{HashMap, hash_map::Entry},
     path::Path,
     sync::{Mutex, MutexGuard},
     time::Duration,
 };
 
 use outpost_model::{
-    Change, FieldState, Hlc,
+    Change, Hlc,
     protocol::{HistoryEntry, User},
 };
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, config::DbConfig, params};
 
 use super::{
-    Blob, Origin, Permit, Pulled, PushOutcome, RecordFacts, Session, Store, StoreError,
-    StoreResult, StoredUser, UserUpdate, migrations,
+    Blob, Origin, Permit, Pulled, PushOutcome, Session, Store, StoreError, StoreResult, StoredUser,
+    UserUpdate, migrations,
     sqlite_accounts::{self as accounts, to_i64, to_u64},
     sqlite_blobs,
+    sqlite_checkpoint::Checkpointer,
 };
 
 pub struct SqliteStore {
     writer: Mutex<Connection>,
     reader: Mutex<Connection>,
+    /// The last answer of `count_after`; see [`count_after`].
+    count_memo: Mutex<Option<CountMemo>>,
+    _checkpointer: Checkpointer,
+}
+
+/// How many fields were set after log position `after`, as of the database
+/// version `version`.
+#[derive(Debug, Clone, Copy)]
+struct CountMemo {
+    after: u64,
+    count: u64,
+    version: i64,
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -44,9 +56,12 @@ impl SqliteStore {
         let mut writer = connect(path)?;
         migrations::run(&mut writer)?;
         let reader = connect(path)?;
+        let checkpointer = Checkpointer::start(&mut writer, connect(path)?)?;
         Ok(Self {
             writer: Mutex::new(writer),
             reader: Mutex::new(reader),
+            count_memo: Mutex::new(None),
+            _checkpointer: checkpointer,
         })
     }
 
@@ -76,15 +91,63 @@ fn connect(path: &Path) -> StoreResult<Connection> {
     // behind acknowledging a push.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Speed without touching durability: a page cache that holds the hot
+    // indexes of a large log (the default 2 MiB makes every push reread
+    // them), and sorts in memory.
+    conn.pragma_update(None, "cache_size", CACHE_KIB)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // A WAL that grew during a bulk push shrinks back once it restarts.
+    conn.pragma_update(None, "journal_size_limit", WAL_KEEP_BYTES)?;
+    // Plan each statement once: otherwise SQLite (built with STAT4) plans
+    // some again whenever a new value is bound, which for the role facts
+    // read on every pushed record cost more than running them.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     Ok(conn)
 }
 
-fn parse_hlc(s: &str) -> StoreResult<Hlc> {
+/// Page cache per connection, in KiB (SQLite reads a negative size so).
+const CACHE_KIB: i64 = -65_536;
+/// What the WAL file is cut back to when it starts over.
+const WAL_KEEP_BYTES: i64 = 64 * 1024 * 1024;
+
+/// Counts the fields set after `after`. A long pull asks this for every
+/// page, each time a page further on, and counting to the end of the log
+/// each time would read the whole index again and again. So when nothing
+/// was committed since the last count (SQLite's `data_version`, read in the
+/// same snapshot, says so) and the last count started no later, only the
+/// fields in between are counted and taken off it.
+fn count_after(conn: &Connection, memo: &mut Option<CountMemo>, after: u64) -> StoreResult<u64> {
+    let tx = conn.unchecked_transaction()?;
+    let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+    let count = match *memo {
+        Some(m) if m.version == version && m.after <= after => {
+            let between: i64 = tx
+                .prepare_cached("SELECT COUNT(*) FROM fields WHERE seq > ?1 AND seq <= ?2")?
+                .query_row(params![to_i64(m.after), to_i64(after)], |r| r.get(0))?;
+            m.count.saturating_sub(to_u64(between))
+        }
+        _ => {
+            let all: i64 = tx
+                .prepare_cached("SELECT COUNT(*) FROM fields WHERE seq > ?1")?
+                .query_row(params![to_i64(after)], |r| r.get(0))?;
+            to_u64(all)
+        }
+    };
+    tx.commit()?;
+    *memo = Some(CountMemo {
+        after,
+        count,
+        version,
+    });
+    Ok(count)
+}
+
+pub(super) fn parse_hlc(s: &str) -> StoreResult<Hlc> {
     s.parse()
         .map_err(|e| StoreError::Corrupt(format!("clock stamp {s:?}: {e}")))
 }
 
-fn parse_value(s: &str) -> StoreResult<serde_json::Value> {
+pub(super) fn parse_value(s: &str) -> StoreResult<serde_json::Value> {
     serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("stored value: {e}")))
 }
 
@@ -186,112 +249,7 @@ impl Store for SqliteStore {
         origin: &Origin,
         permit: &Permit,
     ) -> StoreResult<PushOutcome> {
-        let mut conn = self.writer();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut outcome = PushOutcome::default();
-        {
-            // A change already in the log (same record, field and stamp) is a
-            // re-sent duplicate: nothing to log, nothing to apply.
-            let mut known = tx.prepare_cached(
-                "SELECT 1 FROM changes
-                 WHERE collection = ?1 AND record_id = ?2 AND field = ?3 AND hlc = ?4",
-            )?;
-            // Facts as they were before this push: every change of a record
-            // created in this batch counts as part of its creation.
-            let mut facts: HashMap<(&str, &str), RecordFacts> = HashMap::new();
-            let mut log = tx.prepare_cached(
-                "INSERT INTO changes
-                   (collection, record_id, field, value, hlc, user_id, device_id, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT DO NOTHING",
-            )?;
-            let mut current = tx.prepare_cached(
-                "SELECT value, hlc FROM fields
-                 WHERE collection = ?1 AND record_id = ?2 AND field = ?3",
-            )?;
-            let mut set = tx.prepare_cached(
-                "INSERT INTO fields (collection, record_id, field, value, hlc, seq)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (collection, record_id, field) DO UPDATE
-                 SET value = excluded.value, hlc = excluded.hlc, seq = excluded.seq",
-            )?;
-            for (index, change) in changes.iter().enumerate() {
-                let value = change.value.to_string();
-                let hlc = change.hlc.to_string();
-                let duplicate = known
-                    .query_row(
-                        params![change.collection, change.id, change.field, hlc],
-                        |_| Ok(()),
-                    )
-                    .optional()?
-                    .is_some();
-                if duplicate {
-                    outcome.ignored += 1;
-                    continue;
-                }
-                let key = (change.collection.as_str(), change.id.as_str());
-                let lookup = |collection: &str, id: &str| {
-                    super::sqlite_facts::record_facts(&tx, collection, id).ok()
-                };
-                let verdict = match facts.entry(key) {
-                    Entry::Occupied(known) => permit(change, known.get(), &lookup),
-                    Entry::Vacant(slot) => permit(
-                        change,
-                        slot.insert(super::sqlite_facts::record_facts(&tx, key.0, key.1)?),
-                        &lookup,
-                    ),
-                };
-                if let Err(why) = verdict {
-                    outcome.refused.push((index, why));
-                    continue;
-                }
-                let logged = log.execute(params![
-                    change.collection,
-                    change.id,
-                    change.field,
-                    value,
-                    hlc,
-                    origin.user_id,
-                    origin.device_id,
-                    origin.received_at,
-                ])?;
-                if logged == 0 {
-                    outcome.ignored += 1;
-                    continue;
-                }
-                let seq = tx.last_insert_rowid();
-                let stored = current
-                    .query_row(params![change.collection, change.id, change.field], |r| {
-                        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-                    })
-                    .optional()?;
-                // The merge rule lives in `model`; the server asks it rather
-                // than restating it in SQL.
-                let wins = match stored {
-                    None => true,
-                    Some((v, h)) => FieldState {
-                        value: parse_value(&v)?,
-                        hlc: parse_hlc(&h)?,
-                    }
-                    .loses_to(&change.value, &change.hlc),
-                };
-                if wins {
-                    set.execute(params![
-                        change.collection,
-                        change.id,
-                        change.field,
-                        value,
-                        hlc,
-                        seq
-                    ])?;
-                    outcome.accepted += 1;
-                } else {
-                    outcome.ignored += 1;
-                }
-            }
-        }
-        tx.commit()?;
-        Ok(outcome)
+        super::sqlite_push::push(&mut self.writer(), changes, origin, permit)
     }
 
     fn pull(&self, after: u64, limit: u32) -> StoreResult<Vec<Pulled>> {
@@ -301,38 +259,22 @@ impl Store for SqliteStore {
              WHERE seq > ?1 ORDER BY seq LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![to_i64(after), i64::from(limit)], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, i64>(5)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (collection, id, field, value, hlc, seq) = row?;
             Ok(Pulled {
-                seq: to_u64(seq),
-                change: Change {
-                    collection,
-                    id,
-                    field,
-                    value: parse_value(&value)?,
-                    hlc: parse_hlc(&hlc)?,
-                },
+                collection: r.get(0)?,
+                id: r.get(1)?,
+                field: r.get(2)?,
+                value: r.get(3)?,
+                hlc: r.get(4)?,
+                seq: to_u64(r.get(5)?),
             })
-        })
-        .collect()
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn count_after(&self, after: u64) -> StoreResult<u64> {
-        let n: i64 = self.reader().query_row(
-            "SELECT COUNT(*) FROM fields WHERE seq > ?1",
-            params![to_i64(after)],
-            |r| r.get(0),
-        )?;
-        Ok(to_u64(n))
+        let conn = self.reader();
+        let mut memo = self.count_memo.lock().unwrap_or_else(|e| e.into_inner());
+        count_after(&conn, &mut memo, after)
     }
 
     fn history(&self, collection: &str, id: &str) -> StoreResult<Vec<HistoryEntry>> {

@@ -7,21 +7,20 @@ use super::{RecordFacts, StoreResult};
 
 /// Whether a record exists, who sent its first change and who reported it.
 pub fn record_facts(conn: &Connection, collection: &str, id: &str) -> StoreResult<RecordFacts> {
+    // Asked once per record of every push: prepared once per connection.
     let created_by: Option<String> = conn
-        .query_row(
-            "SELECT user_id FROM changes WHERE collection = ?1 AND record_id = ?2
-             ORDER BY seq LIMIT 1",
-            params![collection, id],
-            |r| r.get(0),
-        )
+        .prepare_cached(
+            "SELECT user_id FROM changes WHERE seq =
+               (SELECT MIN(seq) FROM changes WHERE collection = ?1 AND record_id = ?2)",
+        )?
+        .query_row(params![collection, id], |r| r.get(0))
         .optional()?;
     let reported_by: Option<String> = conn
-        .query_row(
+        .prepare_cached(
             "SELECT value FROM fields
-             WHERE collection = ?1 AND record_id = ?2 AND field = ?3",
-            params![collection, id, "reported_by"],
-            |r| r.get::<_, String>(0),
-        )
+             WHERE collection = ?1 AND record_id = ?2 AND field = 'reported_by'",
+        )?
+        .query_row(params![collection, id], |r| r.get::<_, String>(0))
         .optional()?
         .and_then(|v| serde_json::from_str::<serde_json::Value>(&v).ok())
         .and_then(|v| v.as_str().map(str::to_owned));

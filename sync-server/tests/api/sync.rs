@@ -300,6 +300,33 @@ fn a_clock_a_little_ahead_is_accepted() {
 }
 
 #[test]
+fn remaining_counts_changes_pushed_between_pages() {
+    let server = TestServer::start();
+    let token = server.token(DEVICE);
+    let t = now_ms();
+    let push = |from: u32, to: u32| {
+        let batch = (from..to)
+            .map(|n| change(&record_id(n), "title", json!("x"), &hlc(t, n, DEVICE)))
+            .collect();
+        assert_eq!(server.sync(&token, &push_body(batch)).0, StatusCode::OK);
+    };
+    push(0, 23);
+    let first = pull(&server, &token, DEVICE, &Value::Null, 5);
+    assert_eq!(first["remaining"], json!(18));
+    let second = pull(&server, &token, DEVICE, &first["cursor"], 5);
+    assert_eq!(second["remaining"], json!(13));
+    // Another device starting over is counted from its own place.
+    let other = pull(&server, &token, DEVICE, &Value::Null, 3);
+    assert_eq!(other["remaining"], json!(20));
+    // Four new records land between two pages: they are still to come.
+    push(23, 27);
+    let third = pull(&server, &token, DEVICE, &second["cursor"], 5);
+    assert_eq!(third["remaining"], json!(12));
+    let fourth = pull(&server, &token, DEVICE, &third["cursor"], 5);
+    assert_eq!(fourth["remaining"], json!(7));
+}
+
+#[test]
 fn cursor_that_is_not_a_number_is_400_bad_cursor() {
     let server = TestServer::start();
     let token = server.token(DEVICE);

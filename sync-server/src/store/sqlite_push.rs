@@ -1,0 +1,139 @@
+//! One push to the SQLite store: every change logged and the winners applied
+//! in one immediate transaction, committed (and so on disk, `synchronous =
+//! FULL`) before it returns.
+//!
+//! Every statement is prepared once per connection (`prepare_cached`), and a
+//! change costs three of them in the common case: read the field's current
+//! stamp, append to the log, set the field. The duplicate check is only asked
+//! when the stamp says the change could be a resend (see below).
+
+use std::collections::{HashMap, hash_map::Entry};
+
+use outpost_model::{Change, FieldState};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use super::{
+    Origin, Permit, PushOutcome, RecordFacts, StoreResult,
+    sqlite::{parse_hlc, parse_value},
+    sqlite_facts::record_facts,
+};
+
+/// Logs every change and applies the winners in one durable transaction.
+pub(super) fn push(
+    conn: &mut Connection,
+    changes: &[Change],
+    origin: &Origin,
+    permit: &Permit,
+) -> StoreResult<PushOutcome> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut outcome = PushOutcome::default();
+    {
+        let mut current = tx.prepare_cached(
+            "SELECT value, hlc FROM fields
+             WHERE collection = ?1 AND record_id = ?2 AND field = ?3",
+        )?;
+        // A change already in the log (same record, field and stamp) is a
+        // re-sent duplicate: nothing to log, nothing to apply.
+        let mut known = tx.prepare_cached(
+            "SELECT 1 FROM changes
+             WHERE collection = ?1 AND record_id = ?2 AND field = ?3 AND hlc = ?4",
+        )?;
+        let mut log = tx.prepare_cached(
+            "INSERT INTO changes
+               (collection, record_id, field, value, hlc, user_id, device_id, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT DO NOTHING",
+        )?;
+        let mut set = tx.prepare_cached(
+            "INSERT INTO fields (collection, record_id, field, value, hlc, seq)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (collection, record_id, field) DO UPDATE
+             SET value = excluded.value, hlc = excluded.hlc, seq = excluded.seq",
+        )?;
+        // Facts as they were before this push: every change of a record
+        // created in this batch counts as part of its creation.
+        let mut facts: HashMap<(&str, &str), RecordFacts> = HashMap::new();
+        for (index, change) in changes.iter().enumerate() {
+            let hlc = change.hlc.to_string();
+            let key = params![change.collection, change.id, change.field];
+            let stored = current
+                .query_row(key, |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                })
+                .optional()?;
+            // Every logged change was put to the merge, so a field's current
+            // stamp is the greatest ever logged for it, and a change stamped
+            // later cannot be in the log yet. Stamps compare as text.
+            let maybe_resent = stored
+                .as_ref()
+                .is_some_and(|(_, h)| h.as_str() >= hlc.as_str());
+            if maybe_resent
+                && known
+                    .query_row(
+                        params![change.collection, change.id, change.field, hlc],
+                        |_| Ok(()),
+                    )
+                    .optional()?
+                    .is_some()
+            {
+                outcome.ignored += 1;
+                continue;
+            }
+            let record = (change.collection.as_str(), change.id.as_str());
+            let lookup = |collection: &str, id: &str| record_facts(&tx, collection, id).ok();
+            let verdict = match facts.entry(record) {
+                Entry::Occupied(known) => permit(change, known.get(), &lookup),
+                Entry::Vacant(slot) => permit(
+                    change,
+                    slot.insert(record_facts(&tx, record.0, record.1)?),
+                    &lookup,
+                ),
+            };
+            if let Err(why) = verdict {
+                outcome.refused.push((index, why));
+                continue;
+            }
+            let value = change.value.to_string();
+            let logged = log.execute(params![
+                change.collection,
+                change.id,
+                change.field,
+                value,
+                hlc,
+                origin.user_id,
+                origin.device_id,
+                origin.received_at,
+            ])?;
+            if logged == 0 {
+                outcome.ignored += 1;
+                continue;
+            }
+            let seq = tx.last_insert_rowid();
+            // The merge rule lives in `model`; the server asks it rather
+            // than restating it in SQL.
+            let wins = match stored {
+                None => true,
+                Some((v, h)) => FieldState {
+                    value: parse_value(&v)?,
+                    hlc: parse_hlc(&h)?,
+                }
+                .loses_to(&change.value, &change.hlc),
+            };
+            if wins {
+                set.execute(params![
+                    change.collection,
+                    change.id,
+                    change.field,
+                    value,
+                    hlc,
+                    seq
+                ])?;
+                outcome.accepted += 1;
+            } else {
+                outcome.ignored += 1;
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(outcome)
+}
