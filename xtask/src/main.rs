@@ -27,7 +27,11 @@ commands:
   run            build everything and serve the app at http://127.0.0.1:8080
   test [STEP..]  run every check CI runs (steps: fmt clippy clippy-wasm test
                  wasm-test e2e; all by default) and print `N passed, N failed`
-  bench          print bundle sizes and measure sync throughput
+  bench          measure issue 7's figures (bundle sizes, server push/pull
+                 and latency, first sync in Chromium against PouchDB, a year
+                 of data in the app); a table, and target/bench/report.json
+                 (OUTPOST_BENCH_RUNS=5, OUTPOST_BENCH_ONLY=bundle,server,
+                 latency,browser, OUTPOST_BENCH_PROFILE=1)
   fuzz [CASES]   fuzz the sync request decoder and validator through the
                  server's router for longer than the test run does
                  (default 100000 cases per target)
