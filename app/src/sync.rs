@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 
-use outpost_model::protocol::{DEFAULT_PULL_LIMIT, SyncRequest};
+use outpost_model::protocol::{MAX_PULL_LIMIT, SyncRequest};
 use outpost_model::time::parse_rfc3339_ms;
 
 use crate::api::{ApiError, SyncTransport};
@@ -80,7 +80,10 @@ pub async fn sync_once<S: LocalStore, T: SyncTransport>(
             device_id: cx.device_id.to_owned(),
             cursor: load_meta::<String>(cx.store, meta::CURSOR).await?,
             changes: entries.iter().map(|e| e.change.clone()).collect(),
-            limit: Some(DEFAULT_PULL_LIMIT),
+            // The largest pages the server gives: a first sync of a year of
+            // data is hundreds of pages, and each costs a round trip and an
+            // IndexedDB transaction.
+            limit: Some(MAX_PULL_LIMIT),
         };
         let sent_at = (cx.tablet_now)();
         let response = match cx.transport.sync(cx.token, &request).await {
