@@ -5,13 +5,19 @@
 //!
 //! Values go through JSON text (`serde_json` ↔ `JSON.parse`/`JSON.stringify`)
 //! so that what is stored is exactly the wire JSON: nulls stay null and whole
-//! numbers stay whole, whatever a JS bridge would make of them.
+//! numbers stay whole, whatever a JS bridge would make of them. Records, the
+//! bulk of the data, are stored as that JSON text itself: reading ten
+//! thousand of them then skips building JS objects only to stringify them
+//! again. Records written as objects by older versions are still read, and
+//! are rewritten as text the next time they change.
 
 use std::collections::BTreeMap;
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::{Transaction, TransactionMode};
+use indexed_db_futures::transaction::{
+    Transaction, TransactionDurability, TransactionMode, TransactionOptions,
+};
 use outpost_model::{Change, Clock};
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::Value;
@@ -55,6 +61,20 @@ impl From<indexed_db_futures::error::Error> for StoreError {
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, StoreError> {
     let text = serde_json::to_string(value).map_err(|e| StoreError::Failed(e.to_string()))?;
     js_sys::JSON::parse(&text).map_err(|e| StoreError::Failed(format!("{e:?}")))
+}
+
+/// A record as stored: its JSON text.
+fn record_to_js(record: &StoredRecord) -> Result<JsValue, StoreError> {
+    let text = serde_json::to_string(record).map_err(|e| StoreError::Failed(e.to_string()))?;
+    Ok(JsValue::from_str(&text))
+}
+
+/// A stored record: JSON text, or (written by an older version) an object.
+fn record_from_js(value: JsValue) -> Result<StoredRecord, StoreError> {
+    match value.as_string() {
+        Some(text) => serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string())),
+        None => from_js(value),
+    }
 }
 
 fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, StoreError> {
@@ -105,6 +125,23 @@ impl IdbStore {
         };
         Ok(self.db.transaction(stores).with_mode(mode).build()?)
     }
+
+    /// A write that is the only copy of what a person typed (a local edit,
+    /// or its restamp): done only once the browser has flushed it to disk.
+    /// Chromium's default since version 121 is `relaxed`, which reports done
+    /// while the data may still sit in the OS's buffers: a tablet whose
+    /// battery dies a second after *Save* would lose the edit. Pulled
+    /// changes keep the default; the server holds them, and a lost page is
+    /// pulled again because its cursor is lost with it.
+    fn tx_strict(&self, stores: &[&str]) -> Result<Transaction<'_>, StoreError> {
+        let options = TransactionOptions::new().with_durability(TransactionDurability::Strict);
+        Ok(self
+            .db
+            .transaction(stores)
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(options)
+            .build()?)
+    }
 }
 
 /// Reads the records under `keys` inside `tx`, so that merging and writing
@@ -123,7 +160,7 @@ async fn read_records(
     let mut records = BTreeMap::new();
     for (key, req) in pending {
         if let Some(js) = req.await? {
-            records.insert(key, from_js::<StoredRecord>(js)?);
+            records.insert(key, record_from_js(js)?);
         }
     }
     Ok(records)
@@ -136,7 +173,7 @@ fn write_records(
     let store = tx.object_store(RECORDS)?;
     for (key, record) in records {
         store
-            .put(to_js(record)?)
+            .put(record_to_js(record)?)
             .with_key(key.clone())
             .without_key_type()
             .primitive()?;
@@ -176,7 +213,7 @@ impl LocalStore for IdbStore {
         let tx = self.tx(&[RECORDS], false)?;
         let store = tx.object_store(RECORDS)?;
         let js: Option<JsValue> = store.get(record_key(collection, id)).primitive()?.await?;
-        js.map(from_js).transpose()
+        js.map(record_from_js).transpose()
     }
 
     async fn records(&self, collection: &str) -> Result<Vec<StoredRecord>, StoreError> {
@@ -189,7 +226,7 @@ impl LocalStore for IdbStore {
             .with_query::<String, _>(range)
             .primitive()?
             .await?;
-        all.map(|js| from_js(js?)).collect()
+        all.map(|js| record_from_js(js?)).collect()
     }
 
     async fn save_local_with_blobs(
@@ -199,9 +236,9 @@ impl LocalStore for IdbStore {
         blobs: &[StoredBlob],
     ) -> Result<(), StoreError> {
         let tx = if blobs.is_empty() {
-            self.tx(&[RECORDS, OUTBOX, META, CONFLICTS], true)?
+            self.tx_strict(&[RECORDS, OUTBOX, META, CONFLICTS])?
         } else {
-            self.tx(&[RECORDS, OUTBOX, META, CONFLICTS, BLOBS, UPLOADS], true)?
+            self.tx_strict(&[RECORDS, OUTBOX, META, CONFLICTS, BLOBS, UPLOADS])?
         };
         put_blobs(&tx, blobs, true)?;
         let mut records = read_records(&tx, keys_of(changes)).await?;
@@ -260,7 +297,7 @@ impl LocalStore for IdbStore {
     }
 
     async fn rewrite_outbox(&self, restamps: &[Restamp], clock: &Clock) -> Result<(), StoreError> {
-        let tx = self.tx(&[RECORDS, OUTBOX, META], true)?;
+        let tx = self.tx_strict(&[RECORDS, OUTBOX, META])?;
         let store = tx.object_store(OUTBOX)?;
         let mut pending = Vec::new();
         for r in restamps {
