@@ -186,3 +186,97 @@ async fn device_id_is_made_once_and_kept() {
     let store = IdbStore::open(&name).await.unwrap();
     assert_eq!(device_id(&store).await.unwrap(), first);
 }
+
+/// The raw value IndexedDB holds under a record's key.
+async fn raw_record(name: &str, key: &str) -> wasm_bindgen::JsValue {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    let db = Database::open(name).await.unwrap();
+    let value: Option<wasm_bindgen::JsValue> = {
+        let tx = db.transaction(["records"]).build().unwrap();
+        tx.object_store("records")
+            .unwrap()
+            .get(key.to_owned())
+            .primitive()
+            .unwrap()
+            .await
+            .unwrap()
+    };
+    db.close();
+    value.unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn records_are_kept_as_json_text_and_old_object_records_still_read() {
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+    let name = unique_db("record-text");
+    let store = IdbStore::open(&name).await.unwrap();
+    let clock = Clock::new("dev-a").unwrap();
+    store
+        .save_local(
+            &[change(
+                INCIDENT,
+                "title",
+                json!("Pump 3 leaking"),
+                5,
+                "dev-a",
+            )],
+            &clock,
+        )
+        .await
+        .unwrap();
+    store.close();
+    let key = format!("incidents/{INCIDENT}");
+    assert!(
+        raw_record(&name, &key).await.is_string(),
+        "stored as JSON text"
+    );
+
+    // A record as an older version wrote it: a JS object.
+    let mut old = outpost_app::storage::StoredRecord::new("incidents", INCIDENT);
+    old.apply(&change(INCIDENT, "title", json!("Gate stuck"), 9, "dev-b"));
+    old.apply(&change(INCIDENT, "impact", json!(2), 9, "dev-b"));
+    let object = js_sys::JSON::parse(&serde_json::to_string(&old).unwrap()).unwrap();
+    let db = indexed_db_futures::database::Database::open(name.as_str())
+        .await
+        .unwrap();
+    {
+        let tx = db
+            .transaction(["records"])
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .unwrap();
+        tx.object_store("records")
+            .unwrap()
+            .put(object)
+            .with_key(key.clone())
+            .without_key_type()
+            .primitive()
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    db.close();
+
+    let store = IdbStore::open(&name).await.unwrap();
+    assert_eq!(
+        store.record("incidents", INCIDENT).await.unwrap(),
+        Some(old.clone())
+    );
+    assert_eq!(store.records("incidents").await.unwrap(), vec![old]);
+    store
+        .save_local(
+            &[change(INCIDENT, "urgency", json!(1), 20, "dev-a")],
+            &clock,
+        )
+        .await
+        .unwrap();
+    let now = store.record("incidents", INCIDENT).await.unwrap().unwrap();
+    assert_eq!(now.str("title"), Some("Gate stuck"));
+    assert_eq!(now.int("urgency"), Some(1));
+    store.close();
+    assert!(
+        raw_record(&name, &key).await.is_string(),
+        "rewritten as text when it changed"
+    );
+}
