@@ -143,7 +143,8 @@ mod tests {
                  INSERT INTO t SELECT hex(randomblob(1500)) FROM n",
             )
             .expect("insert");
-        assert!(std::fs::metadata(&path).expect("db").len() < 100 * 4096);
+        // Stopping the thread finishes the checkpoint that is due (it may
+        // have run already: no timing is assumed).
         drop(checkpointer);
         let db_len = std::fs::metadata(&path).expect("db").len();
         assert!(
