@@ -323,6 +323,9 @@ mod tests {
             .map_err(|_| "refused")
             .expect("read");
         assert!(none.cursor.is_none() && none.changes.is_empty() && none.limit.is_none());
-        assert!(read_request(br#"["t1", "42"]"#).is_err(), "an array is not a request");
+        assert!(
+            read_request(br#"["t1", "42"]"#).is_err(),
+            "an array is not a request"
+        );
     }
 }
