@@ -34,6 +34,7 @@ import {
   signIn,
   tablet,
   users,
+  step as runStep,
 } from './support.mjs';
 
 const run = Date.now().toString(36);
@@ -145,15 +146,7 @@ function parseCsv(text) {
 let browser;
 let t;
 
-async function step(name, body) {
-  try {
-    await body();
-  } catch (e) {
-    await screenshot(t.page, `FAILED-kpi-${name}`).catch(() => {});
-    if (t.problems.length) console.log(`console:\n  ${t.problems.join('\n  ')}`);
-    throw e;
-  }
-}
+const step = (name, body) => runStep('kpi', name, () => [t], body);
 
 const tile = (page, label) =>
   page.locator('.tile').filter({ has: page.locator('.tile-label', { hasText: new RegExp(`^${label}$`) }) }).locator('.tile-value');

@@ -27,6 +27,7 @@ import {
   syncAllSent,
   tablet,
   users,
+  step as runStep,
 } from './support.mjs';
 
 const run = Date.now().toString(36);
@@ -34,18 +35,7 @@ let browser;
 let a;
 let b;
 
-/** On failure keeps screenshots and console lines of both tablets. */
-async function step(name, body) {
-  try {
-    await body();
-  } catch (e) {
-    for (const t of [a, b].filter(Boolean)) {
-      await screenshot(t.page, `FAILED-offline-${name}-${t.label}`).catch(() => {});
-      if (t.problems.length) console.log(`tablet ${t.label} console:\n  ${t.problems.join('\n  ')}`);
-    }
-    throw e;
-  }
-}
+const step = (name, body) => runStep('offline', name, () => [a, b], body);
 
 /** Logs an incident on `t` with the given title and returns its id. */
 async function logIncident(t, title) {

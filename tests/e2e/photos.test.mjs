@@ -25,6 +25,7 @@ import {
   syncAllSent,
   tablet,
   users,
+  step as runStep,
 } from './support.mjs';
 
 const run = Date.now().toString(36);
@@ -33,17 +34,7 @@ let a;
 let b;
 let incidentId;
 
-async function step(name, body) {
-  try {
-    await body();
-  } catch (e) {
-    for (const t of [a, b].filter(Boolean)) {
-      await screenshot(t.page, `FAILED-photos-${name}-${t.label}`).catch(() => {});
-      if (t.problems.length) console.log(`tablet ${t.label} console:\n  ${t.problems.join('\n  ')}`);
-    }
-    throw e;
-  }
-}
+const step = (name, body) => runStep('photos', name, () => [a, b], body);
 
 const button = (page, name) => page.getByRole('button', { name, exact: true });
 const statusArea = (page) => page.getByRole('status').first();

@@ -167,6 +167,23 @@ export async function saveHere(page) {
   await page.getByText('Saved on this tablet').first().waitFor();
 }
 
+/**
+ * Runs `body`; if it fails, keeps a screenshot and the console lines of each
+ * tablet `tablets()` returns (those not yet made are skipped), named
+ * `FAILED-<suite>-<name>-<label>`, then fails with the same error.
+ */
+export async function step(suite, name, tablets, body) {
+  try {
+    await body();
+  } catch (e) {
+    for (const t of tablets().filter(Boolean)) {
+      await screenshot(t.page, `FAILED-${suite}-${name}-${t.label}`).catch(() => {});
+      if (t.problems.length) console.log(`tablet ${t.label} console:\n  ${t.problems.join('\n  ')}`);
+    }
+    throw e;
+  }
+}
+
 export async function screenshot(page, name) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });

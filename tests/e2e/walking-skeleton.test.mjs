@@ -21,6 +21,7 @@ import {
   syncAllSent,
   tablet,
   users,
+  step as runStep,
 } from './support.mjs';
 
 const run = Date.now().toString(36);
@@ -31,17 +32,7 @@ let b;
 
 /** Runs a step; on failure keeps screenshots of both tablets and what their
  * consoles said, then fails the test with the original error. */
-async function step(name, body) {
-  try {
-    await body();
-  } catch (e) {
-    for (const t of [a, b].filter(Boolean)) {
-      await screenshot(t.page, `FAILED-${name}-${t.label}`).catch(() => {});
-      if (t.problems.length) console.log(`tablet ${t.label} console:\n  ${t.problems.join('\n  ')}`);
-    }
-    throw e;
-  }
-}
+const step = (name, body) => runStep('skeleton', name, () => [a, b], body);
 
 /** Syncs `t` until its copy of the incident satisfies `ok`, reopening the
  * page so that it shows what is stored now. */

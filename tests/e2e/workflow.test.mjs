@@ -20,6 +20,7 @@ import {
   syncAllSent,
   tablet,
   users,
+  step as runStep,
 } from './support.mjs';
 
 const run = Date.now().toString(36);
@@ -27,17 +28,7 @@ let browser;
 let m;
 let incidentUrl;
 
-async function step(name, body) {
-  try {
-    await body();
-  } catch (e) {
-    if (m) {
-      await screenshot(m.page, `FAILED-workflow-${name}`).catch(() => {});
-      if (m.problems.length) console.log(`manager console:\n  ${m.problems.join('\n  ')}`);
-    }
-    throw e;
-  }
-}
+const step = (name, body) => runStep('workflow', name, () => [m], body);
 
 const button = (page, name) => page.getByRole('button', { name, exact: true });
 const statusLine = (page) => page.locator('#status-heading + .status-line');
