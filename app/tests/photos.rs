@@ -8,7 +8,6 @@ use std::collections::VecDeque;
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
 use outpost_app::api::{ApiError, BlobTransport};
 use outpost_app::edits::stamp;
 use outpost_app::photos::{UploadError, attachment_writes, photos_of, upload_pending};
@@ -153,20 +152,7 @@ async fn upgrading_from_the_database_before_photos_keeps_every_record() {
         5,
         "dev-a",
     ));
-    let js = js_sys::JSON::parse(&serde_json::to_string(&record).unwrap()).unwrap();
-    let tx = old
-        .transaction(["records"])
-        .with_mode(TransactionMode::Readwrite)
-        .build()
-        .unwrap();
-    tx.object_store("records")
-        .unwrap()
-        .put(js)
-        .with_key(record.key())
-        .without_key_type()
-        .primitive()
-        .unwrap();
-    tx.commit().await.unwrap();
+    put_record_as_object(&old, &record).await;
     old.close();
 
     let store = IdbStore::open(&name).await.unwrap();

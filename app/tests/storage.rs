@@ -208,8 +208,6 @@ async fn raw_record(name: &str, key: &str) -> wasm_bindgen::JsValue {
 
 #[wasm_bindgen_test]
 async fn records_are_kept_as_json_text_and_old_object_records_still_read() {
-    use indexed_db_futures::prelude::*;
-    use indexed_db_futures::transaction::TransactionMode;
     let name = unique_db("record-text");
     let store = IdbStore::open(&name).await.unwrap();
     let clock = Clock::new("dev-a").unwrap();
@@ -237,25 +235,10 @@ async fn records_are_kept_as_json_text_and_old_object_records_still_read() {
     let mut old = outpost_app::storage::StoredRecord::new("incidents", INCIDENT);
     old.apply(&change(INCIDENT, "title", json!("Gate stuck"), 9, "dev-b"));
     old.apply(&change(INCIDENT, "impact", json!(2), 9, "dev-b"));
-    let object = js_sys::JSON::parse(&serde_json::to_string(&old).unwrap()).unwrap();
     let db = indexed_db_futures::database::Database::open(name.as_str())
         .await
         .unwrap();
-    {
-        let tx = db
-            .transaction(["records"])
-            .with_mode(TransactionMode::Readwrite)
-            .build()
-            .unwrap();
-        tx.object_store("records")
-            .unwrap()
-            .put(object)
-            .with_key(key.clone())
-            .without_key_type()
-            .primitive()
-            .unwrap();
-        tx.commit().await.unwrap();
-    }
+    put_record_as_object(&db, &old).await;
     db.close();
 
     let store = IdbStore::open(&name).await.unwrap();

@@ -75,3 +75,27 @@ pub fn response(server_time: &str, changes: Vec<Change>, cursor: &str, more: boo
         remaining: None,
     }
 }
+
+/// Writes `record` into `db`'s `records` store as a JS object, the way app
+/// versions before records-as-text stored it.
+pub async fn put_record_as_object(
+    db: &indexed_db_futures::database::Database,
+    record: &outpost_app::storage::StoredRecord,
+) {
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+    let object = js_sys::JSON::parse(&serde_json::to_string(record).unwrap()).unwrap();
+    let tx = db
+        .transaction(["records"])
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    tx.object_store("records")
+        .unwrap()
+        .put(object)
+        .with_key(record.key())
+        .without_key_type()
+        .primitive()
+        .unwrap();
+    tx.commit().await.unwrap();
+}
