@@ -20,9 +20,20 @@ use crate::state::{Booted, Ctx, boot};
 
 #[component]
 pub fn App() -> impl IntoView {
-    let booted = LocalResource::new(boot);
+    // An older version in another tab holds the database open; this tab's
+    // upgrade of it waits until that tab is closed.
+    let blocked = RwSignal::new(false);
+    let booted = LocalResource::new(move || boot(move || blocked.set(true)));
     view! {
         {move || match booted.get() {
+            None if blocked.get() => view! {
+                <section class="page page-narrow">
+                    <h1>"Finishing the update"</h1>
+                    <p class="status-line" role="status">
+                        "Outpost is open in another tab or window with the previous version. Close it there, and Outpost opens here by itself; nothing is lost."
+                    </p>
+                </section>
+            }.into_any(),
             None => view! { <p class="loading">"Opening Outpost…"</p> }.into_any(),
             Some(Ok(b)) => view! { <Shell booted=b /> }.into_any(),
             Some(Err(e)) => view! {

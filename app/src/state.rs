@@ -89,8 +89,8 @@ pub struct Booted {
 }
 
 /// Opens the tablet's storage and reads the device's identity and state.
-pub async fn boot() -> Result<Rc<Booted>, StoreError> {
-    let store = Cached::new(IdbStore::open(DB_NAME).await?);
+pub async fn boot(on_blocked: impl FnOnce() + 'static) -> Result<Rc<Booted>, StoreError> {
+    let store = Cached::new(IdbStore::open_or_wait(DB_NAME, on_blocked).await?);
     let device_id = device_id(&store).await?;
     let clock = load_clock(&store, &device_id).await?;
     let offset = load_meta::<i64>(&store, meta::OFFSET_MS)

@@ -263,3 +263,59 @@ async fn records_are_kept_as_json_text_and_old_object_records_still_read() {
         "rewritten as text when it changed"
     );
 }
+
+#[wasm_bindgen_test]
+async fn an_older_tab_blocks_the_upgrade_until_it_closes_and_the_app_is_told() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    let name = unique_db("blocked");
+    // Another tab, still on version 2, keeps its connection open.
+    let other_tab = Database::open(name.as_str())
+        .with_version(2u8)
+        .with_on_upgrade_needed(|_, db| {
+            for store in ["records", "meta", "conflicts"] {
+                db.create_object_store(store).build()?;
+            }
+            db.create_object_store("outbox")
+                .with_auto_increment(true)
+                .build()?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let told = Rc::new(Cell::new(false));
+    let seen = told.clone();
+    // Told it is blocked, the person closes the other tab.
+    let store = IdbStore::open_or_wait(&name, move || {
+        seen.set(true);
+        other_tab.close();
+    })
+    .await
+    .unwrap();
+    assert!(
+        told.get(),
+        "the app learns that another tab holds the upgrade"
+    );
+    let clock = Clock::new("dev-a").unwrap();
+    store
+        .save_local(
+            &[change(
+                INCIDENT,
+                "title",
+                json!("After the upgrade"),
+                5,
+                "dev-a",
+            )],
+            &clock,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.uploads().await.unwrap(),
+        vec![],
+        "the new stores exist"
+    );
+}

@@ -87,8 +87,22 @@ fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, StoreError> {
 impl IdbStore {
     /// Opens (and on first use creates) the database called `name`.
     pub async fn open(name: &str) -> Result<Self, StoreError> {
+        Self::open_or_wait(name, || {}).await
+    }
+
+    /// Opens `name`; if an older version of the app still has the database
+    /// open in another tab, the upgrade waits for that tab to close, and
+    /// `on_blocked` runs so the person can be told to close it.
+    pub async fn open_or_wait(
+        name: &str,
+        on_blocked: impl FnOnce() + 'static,
+    ) -> Result<Self, StoreError> {
         let db = Database::open(name)
             .with_version(VERSION)
+            .with_on_blocked(move |_| {
+                on_blocked();
+                Ok(())
+            })
             .with_on_upgrade_needed(|event, db| {
                 // Versions are small whole numbers stored as floats.
                 if event.old_version() < 1.0 {
