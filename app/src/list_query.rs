@@ -168,7 +168,9 @@ pub struct Row {
     pub reported_by: String,
     /// Shared, so filtering and sorting ten thousand rows copies pointers.
     pub record: Arc<StoredRecord>,
-    pub events: Arc<[Event]>,
+    /// `None` until the events have been read: the list shows first and the
+    /// SLA chips follow, since a year of events takes longest to read.
+    pub events: Option<Arc<[Event]>>,
 }
 
 /// Every incident that is not deleted, as rows (unsorted). Shared, so that
@@ -176,7 +178,7 @@ pub struct Row {
 pub fn rows(
     incidents: &[StoredRecord],
     sites: &[StoredRecord],
-    mut events: HashMap<String, Vec<Event>>,
+    mut events: Option<HashMap<String, Vec<Event>>>,
 ) -> Vec<Arc<Row>> {
     incidents
         .iter()
@@ -209,7 +211,9 @@ pub fn rows(
                     .unwrap_or_default(),
                 assignee: text("assignee"),
                 reported_by: text("reported_by"),
-                events: events.remove(&r.id).unwrap_or_default().into(),
+                events: events
+                    .as_mut()
+                    .map(|e| e.remove(&r.id).unwrap_or_default().into()),
                 record: Arc::new(r.clone()),
             })
         })
@@ -229,7 +233,19 @@ pub fn same_rows(a: Option<&Vec<Arc<Row>>>, b: Option<&Vec<Arc<Row>>>) -> bool {
 impl Row {
     /// Whether any SLA target is missed at `now_ms`.
     pub fn breached(&self, now_ms: u64) -> bool {
-        sla_report(&self.record, &self.events, now_ms).is_some_and(|r| r.any_breached())
+        self.events.as_ref().is_some_and(|events| {
+            sla_report(&self.record, events, now_ms).is_some_and(|r| r.any_breached())
+        })
+    }
+
+    /// What the keyed list redraws a row on: any field, or its events (a
+    /// requestor update changes the SLA chips without touching the record).
+    pub fn key(&self) -> (String, String, Option<usize>) {
+        (
+            self.id.clone(),
+            self.version.clone(),
+            self.events.as_ref().map(|e| e.len()),
+        )
     }
 }
 

@@ -29,23 +29,45 @@ pub const BUFFER: usize = 8;
 #[component]
 pub fn IncidentListPage() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
-    let data = LocalResource::new(move || {
+    // The incidents first, so the list shows as soon as they are read; the
+    // events (several per incident) follow for the SLA chips and filter.
+    let records = LocalResource::new(move || {
         ctx.revision.track();
         let services = ctx.services();
         async move {
             let incidents = services.store.shared("incidents").await?;
             let sites = services.store.shared("sites").await?;
-            let events = services.store.shared("events").await?;
-            let site_options: Vec<(String, String)> = sites
-                .iter()
-                .filter(|s| !s.is_deleted())
-                .filter_map(|s| Some((s.id.clone(), s.str("name")?.to_owned())))
-                .collect();
-            Ok::<_, StoreError>((
-                rows(&incidents, &sites, events_by_incident(&events)),
-                site_options,
-            ))
+            Ok::<_, StoreError>((incidents, sites))
         }
+    });
+    let events = LocalResource::new(move || {
+        ctx.revision.track();
+        let wanted = records.with(|r| matches!(r, Some(Ok(_))));
+        let services = ctx.services();
+        async move {
+            if !wanted {
+                return Ok(None);
+            }
+            let events = services.store.shared("events").await?;
+            Ok::<_, StoreError>(Some(events_by_incident(&events)))
+        }
+    });
+    let data = Memo::new(move |_| {
+        let (incidents, sites) = match records.get()? {
+            Ok(r) => r,
+            Err(e) => return Some(Err(e)),
+        };
+        let events = match events.get() {
+            Some(Err(e)) => return Some(Err(e)),
+            Some(Ok(e)) => e,
+            None => None,
+        };
+        let site_options: Vec<(String, String)> = sites
+            .iter()
+            .filter(|s| !s.is_deleted())
+            .filter_map(|s| Some((s.id.clone(), s.str("name")?.to_owned())))
+            .collect();
+        Some(Ok((rows(&incidents, &sites, events), site_options)))
     });
     let query_map = use_query_map();
     let query = Memo::new(move |_| {
@@ -164,7 +186,7 @@ pub fn IncidentListPage() -> impl IntoView {
             // Padding set through the CSS object model, which the CSP allows;
             // no style attribute is written into the markup.
             <ul class="incident-list" node_ref=list_ref style:padding-top=pad_top style:padding-bottom=pad_bottom>
-                <For each=visible key=|row| (row.id.clone(), row.version.clone()) let:row>
+                <For each=visible key=|row| row.key() let:row>
                     <ListRow row=row now=now />
                 </For>
             </ul>
@@ -182,7 +204,8 @@ fn ListRow(row: Arc<Row>, now: Signal<u64>) -> impl IntoView {
         let (record, events) = (row.record.clone(), row.events.clone());
         Signal::derive(move || {
             now.track();
-            sla_report(&record, &events, wall_now(ctx))
+            let events = events.as_ref()?;
+            sla_report(&record, events, wall_now(ctx))
         })
     };
     view! {
