@@ -11,15 +11,12 @@
 //! again. Records written as objects by older versions are still read, and
 //! are rewritten as text the next time they change.
 
-use std::collections::BTreeMap;
-
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
 };
 use outpost_model::{Change, Clock};
-use serde::{Serialize, de::DeserializeOwned};
 use serde_json::Value;
 use wasm_bindgen::JsValue;
 
@@ -30,7 +27,12 @@ use super::{
 };
 
 mod blobs;
+mod records;
 use blobs::{BLOBS, UPLOADS, put_blobs};
+use records::{
+    clock_json, from_js, keys_of, put_meta, read_records, record_from_js, to_js, to_value,
+    write_records,
+};
 
 /// Version 1: records, outbox, meta; 2: conflicts; 3: blobs, uploads.
 pub const VERSION: u8 = 3;
@@ -56,32 +58,6 @@ impl From<indexed_db_futures::error::Error> for StoreError {
             StoreError::Failed(text)
         }
     }
-}
-
-fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, StoreError> {
-    let text = serde_json::to_string(value).map_err(|e| StoreError::Failed(e.to_string()))?;
-    js_sys::JSON::parse(&text).map_err(|e| StoreError::Failed(format!("{e:?}")))
-}
-
-/// A record as stored: its JSON text.
-fn record_to_js(record: &StoredRecord) -> Result<JsValue, StoreError> {
-    let text = serde_json::to_string(record).map_err(|e| StoreError::Failed(e.to_string()))?;
-    Ok(JsValue::from_str(&text))
-}
-
-/// A stored record: JSON text, or (written by an older version) an object.
-fn record_from_js(value: JsValue) -> Result<StoredRecord, StoreError> {
-    match value.as_string() {
-        Some(text) => serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string())),
-        None => from_js(value),
-    }
-}
-
-fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, StoreError> {
-    let text: String = js_sys::JSON::stringify(&value)
-        .map_err(|e| StoreError::Corrupt(format!("{e:?}")))?
-        .into();
-    serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 impl IdbStore {
@@ -156,70 +132,6 @@ impl IdbStore {
             .with_options(options)
             .build()?)
     }
-}
-
-/// Reads the records under `keys` inside `tx`, so that merging and writing
-/// back happen in the same transaction.
-async fn read_records(
-    tx: &Transaction<'_>,
-    keys: impl IntoIterator<Item = String>,
-) -> Result<BTreeMap<String, StoredRecord>, StoreError> {
-    let store = tx.object_store(RECORDS)?;
-    // Every request goes out before the first is awaited.
-    let mut pending = Vec::new();
-    for key in keys {
-        let req = store.get::<JsValue, _, _>(key.clone()).primitive()?;
-        pending.push((key, req));
-    }
-    let mut records = BTreeMap::new();
-    for (key, req) in pending {
-        if let Some(js) = req.await? {
-            records.insert(key, record_from_js(js)?);
-        }
-    }
-    Ok(records)
-}
-
-fn write_records(
-    tx: &Transaction<'_>,
-    records: &BTreeMap<String, StoredRecord>,
-) -> Result<(), StoreError> {
-    let store = tx.object_store(RECORDS)?;
-    for (key, record) in records {
-        store
-            .put(record_to_js(record)?)
-            .with_key(key.clone())
-            .without_key_type()
-            .primitive()?;
-    }
-    Ok(())
-}
-
-fn put_meta(tx: &Transaction<'_>, key: &str, value: &Value) -> Result<(), StoreError> {
-    tx.object_store(META)?
-        .put(to_js(value)?)
-        .with_key(key.to_owned())
-        .without_key_type()
-        .primitive()?;
-    Ok(())
-}
-
-fn keys_of(changes: &[Change]) -> Vec<String> {
-    let mut keys: Vec<String> = changes
-        .iter()
-        .map(|c| record_key(&c.collection, &c.id))
-        .collect();
-    keys.sort();
-    keys.dedup();
-    keys
-}
-
-fn clock_json(clock: &Clock) -> Result<Value, StoreError> {
-    to_value(clock)
-}
-
-fn to_value<T: Serialize>(value: &T) -> Result<Value, StoreError> {
-    serde_json::to_value(value).map_err(|e| StoreError::Failed(e.to_string()))
 }
 
 impl LocalStore for IdbStore {
