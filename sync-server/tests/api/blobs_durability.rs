@@ -1,14 +1,15 @@
 //! A blob acknowledged by the real binary outlives `kill -9`, and
 //! `outpost-server backup` / `restore` carry blobs with the rest.
 
-use std::{path::Path, process::Command};
+use std::path::Path;
 
 use reqwest::{StatusCode, blocking::Client};
 use serde_json::{Value, json};
 
 use crate::{
     blobs::{photo, put, sha256},
-    durability::{BIN, Running, user_add},
+    cli::{backup, restore},
+    durability::{Running, user_add},
     support::{DEVICE, PASSWORD, USER},
 };
 
@@ -97,13 +98,7 @@ fn backup_and_restore_carry_blobs() {
 
     let backups = tempfile::tempdir().expect("backup dir");
     let file = backups.path().join("outpost-backup.db");
-    let output = Command::new(BIN)
-        .args(["backup", "--data"])
-        .arg(data.path())
-        .arg("--to")
-        .arg(&file)
-        .output()
-        .expect("run backup");
+    let output = backup(data.path(), &file);
     assert!(
         output.status.success(),
         "{}",
@@ -113,13 +108,7 @@ fn backup_and_restore_carry_blobs() {
 
     let restored = tempfile::tempdir().expect("restore dir");
     let target = restored.path().join("data");
-    let output = Command::new(BIN)
-        .args(["restore", "--from"])
-        .arg(&file)
-        .arg("--data")
-        .arg(&target)
-        .output()
-        .expect("run restore");
+    let output = restore(&file, &target);
     assert!(
         output.status.success(),
         "{}",

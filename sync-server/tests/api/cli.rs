@@ -20,6 +20,28 @@ use crate::{
     support::{DEVICE, PASSWORD, USER, change, hlc, now_ms, record_id},
 };
 
+/// `outpost-server backup --data DATA --to FILE`, as run by an operator.
+pub(crate) fn backup(data: &Path, to: &Path) -> Output {
+    Command::new(BIN)
+        .args(["backup", "--data"])
+        .arg(data)
+        .arg("--to")
+        .arg(to)
+        .output()
+        .expect("run backup")
+}
+
+/// `outpost-server restore --from FILE --data DATA`.
+pub(crate) fn restore(from: &Path, data: &Path) -> Output {
+    Command::new(BIN)
+        .args(["restore", "--from"])
+        .arg(from)
+        .arg("--data")
+        .arg(data)
+        .output()
+        .expect("run restore")
+}
+
 /// `outpost-server ARGS… --data DIR`, with `stdin` piped in.
 fn run(data: &Path, args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(BIN)
@@ -189,13 +211,7 @@ fn a_backup_taken_while_writing_restores_into_a_working_server() {
     }
     let backups = tempfile::tempdir().expect("backup dir");
     let file = backups.path().join("outpost-backup.db");
-    let output = Command::new(BIN)
-        .args(["backup", "--data"])
-        .arg(data.path())
-        .arg("--to")
-        .arg(&file)
-        .output()
-        .expect("run backup");
+    let output = backup(data.path(), &file);
     stop.store(true, Ordering::Relaxed);
     writer.join().expect("writer");
     assert!(
@@ -204,13 +220,7 @@ fn a_backup_taken_while_writing_restores_into_a_working_server() {
         String::from_utf8_lossy(&output.stderr)
     );
     // A second backup to the same file is refused rather than overwriting it.
-    let again = Command::new(BIN)
-        .args(["backup", "--data"])
-        .arg(data.path())
-        .arg("--to")
-        .arg(&file)
-        .output()
-        .expect("run backup");
+    let again = backup(data.path(), &file);
     assert!(!again.status.success());
 
     // The original goes on after the backup; a tablet's cursor gets ahead of it.
@@ -233,13 +243,7 @@ fn a_backup_taken_while_writing_restores_into_a_working_server() {
     // Restore as docs/operations.md says, into a fresh data directory.
     let restored = tempfile::tempdir().expect("restore dir");
     let target = restored.path().join("data");
-    let output = Command::new(BIN)
-        .args(["restore", "--from"])
-        .arg(&file)
-        .arg("--data")
-        .arg(&target)
-        .output()
-        .expect("run restore");
+    let output = restore(&file, &target);
     assert!(
         output.status.success(),
         "{}",
