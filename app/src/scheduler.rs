@@ -169,6 +169,11 @@ async fn one_sync(ctx: Ctx) {
     match result {
         Ok((report, uploaded)) => {
             runner.failures.set(0);
+            // Stopped at the round limit (a first pull of a large site):
+            // carry on now rather than at the next tick.
+            if report.unfinished {
+                runner.again.set(true);
+            }
             ctx.status.update(|s| {
                 s.server_reachable = true;
                 s.browser_online = true;

@@ -4,13 +4,15 @@
 
 use std::cell::RefCell;
 
-use outpost_model::protocol::{MAX_PULL_LIMIT, SyncRequest};
+use futures_util::future::join;
+use outpost_model::protocol::{MAX_PULL_LIMIT, SyncRequest, SyncResponse};
 use outpost_model::time::parse_rfc3339_ms;
 
 use crate::api::{ApiError, SyncTransport};
 use crate::clock::{DeviceClock, measure_offset};
 use crate::storage::{
-    FailedChange, LocalStore, Restamp, StoreError, SyncDone, load_meta, meta, save_meta,
+    FailedChange, LocalStore, OutboxEntry, Restamp, StoreError, SyncDone, load_meta, meta,
+    save_meta,
 };
 
 /// Most outbox changes pushed in one request.
@@ -19,8 +21,8 @@ pub const PUSH_BATCH: u32 = 1_000;
 /// the future, so that the retried push is not refused again by a hair.
 pub const SHIFT_MARGIN_MS: u64 = 1_000;
 /// A sync stops after this many round trips even if someone keeps editing, so
-/// that it always ends; the next one carries on.
-const MAX_ROUNDS: usize = 100;
+/// that it always ends; the next one carries on at once.
+pub const MAX_ROUNDS: usize = 100;
 
 /// What one sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,6 +39,9 @@ pub struct SyncReport {
     pub refused: usize,
     /// While more pages wait: how many changes the server said are left.
     pub remaining: Option<u64>,
+    /// The sync stopped at its round limit with changes still waiting on
+    /// one side: the next should start now, not at the next tick.
+    pub unfinished: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -68,58 +73,95 @@ impl<S, T> std::fmt::Debug for SyncContext<'_, S, T> {
     }
 }
 
-/// Runs one sync to the end.
+/// One request's outcome: what was pushed with it, the tablet's clock when
+/// it left and when its answer came back, and the answer.
+struct Round {
+    entries: Vec<OutboxEntry>,
+    sent_at: u64,
+    received_at: u64,
+    answer: Result<SyncResponse, ApiError>,
+}
+
+/// Sends one request and notes when it left and when its answer came.
+async fn send<S, T: SyncTransport>(
+    cx: &SyncContext<'_, S, T>,
+    entries: Vec<OutboxEntry>,
+    cursor: Option<String>,
+) -> Round {
+    let request = SyncRequest {
+        device_id: cx.device_id.to_owned(),
+        cursor,
+        changes: entries.iter().map(|e| e.change.clone()).collect(),
+        // The largest pages the server gives: a first sync of a year of
+        // data is a hundred pages, and each costs a round trip and an
+        // IndexedDB transaction.
+        limit: Some(MAX_PULL_LIMIT),
+    };
+    let sent_at = (cx.tablet_now)();
+    let answer = cx.transport.sync(cx.token, &request).await;
+    Round {
+        entries,
+        sent_at,
+        received_at: (cx.tablet_now)(),
+        answer,
+    }
+}
+
+/// Runs one sync to the end, or for [`MAX_ROUNDS`] round trips (then
+/// `unfinished` says so and the caller starts another straight away).
+///
+/// While a long pull has nothing to push, the next page is asked for while
+/// this one is being stored: the round trip and the IndexedDB transaction
+/// overlap instead of taking turns. Edits made meanwhile go with the first
+/// request after the pull.
 pub async fn sync_once<S: LocalStore, T: SyncTransport>(
     cx: &SyncContext<'_, S, T>,
 ) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
     let mut restamped_once = false;
+    let mut ahead: Option<Round> = None;
     for _ in 0..MAX_ROUNDS {
-        let entries = cx.store.outbox(PUSH_BATCH).await?;
-        let request = SyncRequest {
-            device_id: cx.device_id.to_owned(),
-            cursor: load_meta::<String>(cx.store, meta::CURSOR).await?,
-            changes: entries.iter().map(|e| e.change.clone()).collect(),
-            // The largest pages the server gives: a first sync of a year of
-            // data is hundreds of pages, and each costs a round trip and an
-            // IndexedDB transaction.
-            limit: Some(MAX_PULL_LIMIT),
+        let round = match ahead.take() {
+            Some(round) => round,
+            None => {
+                let entries = cx.store.outbox(PUSH_BATCH).await?;
+                let cursor = load_meta::<String>(cx.store, meta::CURSOR).await?;
+                send(cx, entries, cursor).await
+            }
         };
-        let sent_at = (cx.tablet_now)();
-        let response = match cx.transport.sync(cx.token, &request).await {
+        let response = match round.answer {
             Ok(response) => response,
             Err(ApiError::ClockAhead {
                 server_time_ms: Some(server_ms),
                 ..
             }) if !restamped_once => {
                 restamped_once = true;
-                let offset = measure_offset(server_ms, sent_at, (cx.tablet_now)());
+                let offset = measure_offset(server_ms, round.sent_at, (cx.tablet_now)());
                 report.restamped += pull_back_outbox(cx, offset).await?;
                 continue;
             }
             Err(e) => return Err(e.into()),
         };
-        let received_at = (cx.tablet_now)();
         let server_ms = parse_rfc3339_ms(&response.server_time).ok_or_else(|| {
             ApiError::BadAnswer(format!("server_time {:?}", response.server_time))
         })?;
-        let offset = measure_offset(server_ms, sent_at, received_at);
+        let offset = measure_offset(server_ms, round.sent_at, round.received_at);
         // The snapshot is taken right before the transaction that stores it
         // starts, so a local edit cannot slip in between.
         let snapshot = {
             let mut clock = cx.clock.borrow_mut();
             clock.offset_ms = offset;
             for change in &response.changes {
-                clock.observe(&change.hlc, received_at);
+                clock.observe(&change.hlc, round.received_at);
             }
             clock.clock.clone()
         };
-        let acknowledged: Vec<u64> = entries.iter().map(|e| e.seq).collect();
+        let acknowledged: Vec<u64> = round.entries.iter().map(|e| e.seq).collect();
         let failed: Vec<FailedChange> = response
             .refused
             .iter()
             .filter_map(|p| {
-                entries.get(p.index).map(|e| FailedChange {
+                round.entries.get(p.index).map(|e| FailedChange {
                     change: e.change.clone(),
                     reason: p.message.clone(),
                 })
@@ -127,25 +169,35 @@ pub async fn sync_once<S: LocalStore, T: SyncTransport>(
             .collect();
         // The cursor is stored with every page, in the same transaction as
         // the page's changes: an interrupted pull resumes where it stopped.
-        report.updated += cx
-            .store
-            .finish_sync(&SyncDone {
-                acknowledged: &acknowledged,
-                pulled: &response.changes,
-                clock: &snapshot,
-                cursor: response.cursor.as_deref(),
-                offset_ms: offset,
-                synced_at_ms: received_at,
-                failed: &failed,
-            })
-            .await?;
+        let done = SyncDone {
+            acknowledged: &acknowledged,
+            pulled: &response.changes,
+            clock: &snapshot,
+            cursor: response.cursor.as_deref(),
+            offset_ms: offset,
+            synced_at_ms: round.received_at,
+            failed: &failed,
+        };
+        let store = cx.store.finish_sync(&done);
+        report.updated += if response.more && round.entries.is_empty() {
+            let next = send(cx, Vec::new(), response.cursor.clone());
+            let (stored, next) = join(store, next).await;
+            ahead = Some(next);
+            stored?
+        } else {
+            store.await?
+        };
         report.sent += acknowledged.len().saturating_sub(failed.len());
         report.refused += failed.len();
         report.pulled += response.changes.len();
         report.remaining = response.remaining.filter(|_| response.more);
+        report.unfinished = response.more;
         (cx.on_round)(&report);
-        if !response.more && cx.store.outbox_len().await? == 0 {
-            break;
+        if ahead.is_none() && !response.more {
+            if cx.store.outbox_len().await? == 0 {
+                return Ok(report);
+            }
+            report.unfinished = true;
         }
     }
     Ok(report)

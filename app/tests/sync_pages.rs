@@ -8,7 +8,7 @@ use outpost_app::api::ApiError;
 use outpost_app::clock::DeviceClock;
 use outpost_app::storage::memory::MemoryStore;
 use outpost_app::storage::{FailedChange, LocalStore, load_meta, meta};
-use outpost_app::sync::{SyncContext, SyncReport, sync_once};
+use outpost_app::sync::{MAX_ROUNDS, SyncContext, SyncReport, sync_once};
 use outpost_model::Clock;
 use outpost_model::protocol::ChangeProblem;
 use outpost_model::time::parse_rfc3339_ms;
@@ -91,6 +91,72 @@ async fn an_interrupted_first_pull_resumes_from_the_last_page_and_reports_progre
         "no starting over"
     );
     assert_eq!(store.records("incidents").await.unwrap().len(), 3);
+}
+
+#[wasm_bindgen_test]
+async fn a_long_pull_asks_for_the_next_page_while_storing_this_one() {
+    let store = MemoryStore::new();
+    let server = FakeServer::default();
+    for n in 1..=3 {
+        server.answer(Ok(page(n, &format!("c{n}"), n < 3)));
+    }
+    let now = parse_rfc3339_ms(SERVER_TIME).unwrap();
+    let clock = RefCell::new(DeviceClock::new(Clock::new("dev-a").unwrap(), 0));
+    let requests_at_round = RefCell::new(Vec::new());
+    let report = sync_once(&SyncContext {
+        store: &store,
+        transport: &server,
+        clock: &clock,
+        device_id: "dev-a",
+        token: "t",
+        tablet_now: &move || now,
+        on_round: &|_: &SyncReport| requests_at_round.borrow_mut().push(server.calls.get()),
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        *requests_at_round.borrow(),
+        vec![2, 3, 3],
+        "each next page was asked for before the page before it was done"
+    );
+    let cursors: Vec<Option<String>> = server
+        .requests
+        .borrow()
+        .iter()
+        .map(|r| r.cursor.clone())
+        .collect();
+    assert_eq!(cursors, vec![None, Some("c1".into()), Some("c2".into())]);
+    assert_eq!((report.pulled, report.unfinished), (3, false));
+    assert_eq!(store.records("incidents").await.unwrap().len(), 3);
+}
+
+#[wasm_bindgen_test]
+async fn a_pull_longer_than_the_round_limit_says_it_is_unfinished() {
+    let store = MemoryStore::new();
+    let server = FakeServer::default();
+    let pages = MAX_ROUNDS as u64 + 1;
+    for n in 1..=pages {
+        server.answer(Ok(page(n, &format!("c{n}"), n < pages)));
+    }
+    let rounds = RefCell::new(Vec::new());
+    let first = sync(&store, &server, &rounds).await.unwrap();
+    assert_eq!((first.pulled, first.unfinished), (MAX_ROUNDS, true));
+    assert_eq!(
+        load_meta::<String>(&store, meta::CURSOR).await.unwrap(),
+        Some(format!("c{MAX_ROUNDS}")),
+        "the page asked for ahead of the limit was not stored"
+    );
+    // The scheduler starts the next sync at once; it asks for that page again.
+    server
+        .answers
+        .borrow_mut()
+        .push_front(Ok(page(pages, &format!("c{pages}"), false)));
+    let rest = sync(&store, &server, &rounds).await.unwrap();
+    assert_eq!((rest.pulled, rest.unfinished), (1, false));
+    assert_eq!(
+        store.records("incidents").await.unwrap().len(),
+        pages as usize
+    );
 }
 
 #[wasm_bindgen_test]

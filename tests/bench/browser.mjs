@@ -23,6 +23,8 @@ const TIMEOUT = Number(process.env.BENCH_TIMEOUT_MS ?? 600_000);
 const DB = `${POUCH}/outpost`;
 /** `BENCH_PROFILE=1`: a CPU profile of the first Outpost sync, summarised. */
 const PROFILE = process.env.BENCH_PROFILE === '1';
+/** `OUTPOST_BENCH_POUCH=0`: Outpost's runs alone, while working on them. */
+const POUCH_RUNS = process.env.OUTPOST_BENCH_POUCH !== '0';
 
 const CHROMIUM = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -76,7 +78,7 @@ async function outpostRun(data, profile) {
       timeout: TIMEOUT,
     });
     const sync = { ...done, bytes: m.bytes(), api_bytes: m.matching(), requests: m.requests(), app_bytes: appBytes };
-    if (profile) sync.profile = await stopProfile(m.cdp);
+    if (profile) sync.profile = { ...(await stopProfile(m.cdp)), network: m.timeline() };
     sync.heap = await heap(m.cdp);
     sync.wasm = await wasmMemory(page);
     sync.idb_records = await page.evaluate(idbRecordCount);
@@ -216,7 +218,7 @@ const started = Date.now();
 const { records, changes } = await exportOutpost(OUTPOST, USER);
 const data = { ...describe(records), changes, ...probes(records) };
 console.log(`bench: the server holds ${JSON.stringify(data)}`);
-const loaded = await loadPouch(DB, records);
+const loaded = POUCH_RUNS ? await loadPouch(DB, records) : 0;
 console.log(`bench: loaded ${loaded} documents into pouchdb-server in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
 const out = { data, outpost: [], pouch: [] };
@@ -224,6 +226,7 @@ for (let run = 1; run <= RUNS; run += 1) {
   const o = await outpostRun(data, PROFILE && run === 1);
   out.outpost.push(o);
   console.log(`bench: run ${run}/${RUNS} Outpost: first sync ${o.sync.ms.toFixed(0)} ms (list ${o.sync.list_ms.toFixed(0)}, stored ${o.sync.stored_ms.toFixed(0)}), ${o.sync.bytes} bytes; open ${o.year.open_ms.toFixed(0)} ms, keystroke ${o.year.keystroke_ms.toFixed(1)} ms, ${data.thousand.count} rows ${o.year.rows_ms.toFixed(1)} ms`);
+  if (!POUCH_RUNS) continue;
   const p = await pouchRun(data);
   out.pouch.push(p);
   console.log(`bench: run ${run}/${RUNS} PouchDB: replicated ${p.docs} docs in ${p.ms.toFixed(0)} ms, ${p.bytes} bytes (${p.adapter})`);

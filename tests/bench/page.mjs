@@ -11,12 +11,23 @@ export async function meter(context, page, part) {
   let total = 0;
   let matching = 0;
   let requests = 0;
-  cdp.on('Network.requestWillBeSent', (e) => urls.set(e.requestId, e.request.url));
+  // Per matching request: sent, first byte and last byte, in seconds.
+  const times = new Map();
+  cdp.on('Network.requestWillBeSent', (e) => {
+    urls.set(e.requestId, e.request.url);
+    if (e.request.url.includes(part)) times.set(e.requestId, { sent: e.timestamp });
+  });
+  cdp.on('Network.responseReceived', (e) => {
+    const t = times.get(e.requestId);
+    if (t) t.first = e.timestamp;
+  });
   cdp.on('Network.loadingFinished', (e) => {
     total += e.encodedDataLength;
     if ((urls.get(e.requestId) ?? '').includes(part)) {
       matching += e.encodedDataLength;
       requests += 1;
+      const t = times.get(e.requestId);
+      if (t) t.done = e.timestamp;
     }
   });
   return {
@@ -24,7 +35,23 @@ export async function meter(context, page, part) {
     bytes: () => total,
     matching: () => matching,
     requests: () => requests,
-    reset: () => { total = 0; matching = 0; requests = 0; },
+    timeline: () => timeline([...times.values()].filter((t) => t.done)),
+    reset: () => { total = 0; matching = 0; requests = 0; times.clear(); },
+  };
+}
+
+/** Where a run of requests spent its time, in ms: waiting for the answer's
+ * first byte, receiving it, and between one answer and the next request
+ * (the page's own work). */
+function timeline(requests) {
+  requests.sort((a, b) => a.sent - b.sent);
+  for (const t of requests) t.first = Math.min(t.first ?? t.done, t.done);
+  const sum = (f) => Math.round(requests.reduce((n, t, i) => n + f(t, i), 0) * 1000);
+  return {
+    requests: requests.length,
+    waiting_ms: sum((t) => t.first - t.sent),
+    receiving_ms: sum((t) => t.done - t.first),
+    between_ms: sum((t, i) => (i > 0 ? Math.max(0, t.sent - requests[i - 1].done) : 0)),
   };
 }
 
