@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 
 use futures_util::future::join;
-use outpost_model::protocol::{MAX_PULL_LIMIT, SyncRequest, SyncResponse};
+use outpost_model::protocol::{MAX_PULL_LIMIT, PullFormat, SyncRequest, SyncResponse};
 use outpost_model::time::parse_rfc3339_ms;
 
 use crate::api::{ApiError, SyncTransport};
@@ -96,6 +96,8 @@ async fn send<S, T: SyncTransport>(
         // data is a hundred pages, and each costs a round trip and an
         // IndexedDB transaction.
         limit: Some(MAX_PULL_LIMIT),
+        // Grouped by record: half the text to download and to parse.
+        format: Some(PullFormat::Records),
     };
     let sent_at = (cx.tablet_now)();
     let answer = cx.transport.sync(cx.token, &request).await;
@@ -129,7 +131,7 @@ pub async fn sync_once<S: LocalStore, T: SyncTransport>(
                 send(cx, entries, cursor).await
             }
         };
-        let response = match round.answer {
+        let mut response = match round.answer {
             Ok(response) => response,
             Err(ApiError::ClockAhead {
                 server_time_ms: Some(server_ms),
@@ -142,6 +144,7 @@ pub async fn sync_once<S: LocalStore, T: SyncTransport>(
             }
             Err(e) => return Err(e.into()),
         };
+        let pulled = response.take_pulled();
         let server_ms = parse_rfc3339_ms(&response.server_time).ok_or_else(|| {
             ApiError::BadAnswer(format!("server_time {:?}", response.server_time))
         })?;
@@ -151,7 +154,7 @@ pub async fn sync_once<S: LocalStore, T: SyncTransport>(
         let snapshot = {
             let mut clock = cx.clock.borrow_mut();
             clock.offset_ms = offset;
-            for change in &response.changes {
+            for change in &pulled {
                 clock.observe(&change.hlc, round.received_at);
             }
             clock.clock.clone()
@@ -171,7 +174,7 @@ pub async fn sync_once<S: LocalStore, T: SyncTransport>(
         // the page's changes: an interrupted pull resumes where it stopped.
         let done = SyncDone {
             acknowledged: &acknowledged,
-            pulled: &response.changes,
+            pulled: &pulled,
             clock: &snapshot,
             cursor: response.cursor.as_deref(),
             offset_ms: offset,
@@ -189,7 +192,7 @@ pub async fn sync_once<S: LocalStore, T: SyncTransport>(
         };
         report.sent += acknowledged.len().saturating_sub(failed.len());
         report.refused += failed.len();
-        report.pulled += response.changes.len();
+        report.pulled += pulled.len();
         report.remaining = response.remaining.filter(|_| response.more);
         report.unfinished = response.more;
         (cx.on_round)(&report);

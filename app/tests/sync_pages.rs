@@ -10,7 +10,7 @@ use outpost_app::storage::memory::MemoryStore;
 use outpost_app::storage::{FailedChange, LocalStore, load_meta, meta};
 use outpost_app::sync::{MAX_ROUNDS, SyncContext, SyncReport, sync_once};
 use outpost_model::Clock;
-use outpost_model::protocol::ChangeProblem;
+use outpost_model::protocol::{ChangeProblem, PullFormat, PulledRecord};
 use outpost_model::time::parse_rfc3339_ms;
 use serde_json::json;
 use wasm_bindgen_test::*;
@@ -157,6 +157,37 @@ async fn a_pull_longer_than_the_round_limit_says_it_is_unfinished() {
         store.records("incidents").await.unwrap().len(),
         pages as usize
     );
+}
+
+#[wasm_bindgen_test]
+async fn the_tablet_asks_for_records_and_stores_every_field_of_them() {
+    let store = MemoryStore::new();
+    let server = FakeServer::default();
+    let mut answer = response(SERVER_TIME, vec![], "c1", false);
+    let grouped = [
+        change(INCIDENT, "title", json!("Pump 3 leaking"), 5, "dev-b"),
+        change(INCIDENT, "impact", json!(2), 6, "dev-b"),
+    ];
+    answer.records = vec![PulledRecord {
+        collection: "incidents".into(),
+        id: INCIDENT.into(),
+        fields: grouped
+            .iter()
+            .map(|c| (c.field.clone(), (c.value.clone(), c.hlc.clone())))
+            .collect(),
+    }];
+    server.answer(Ok(answer));
+    let report = sync(&store, &server, &RefCell::new(Vec::new()))
+        .await
+        .unwrap();
+    assert_eq!(
+        server.requests.borrow()[0].format,
+        Some(PullFormat::Records)
+    );
+    assert_eq!(report.pulled, 2);
+    let record = store.record("incidents", INCIDENT).await.unwrap().unwrap();
+    assert_eq!(record.str("title"), Some("Pump 3 leaking"));
+    assert_eq!(record.int("impact"), Some(2));
 }
 
 #[wasm_bindgen_test]

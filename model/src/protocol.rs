@@ -2,6 +2,8 @@
 //! app so that the two cannot disagree. Adding fields is allowed; renaming or
 //! removing them is not.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::Change;
@@ -12,7 +14,7 @@ pub const MAX_PUSH_CHANGES: usize = 5_000;
 /// Largest request body, in bytes.
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 /// Most changes one pull page returns; also the default `limit`.
-pub const MAX_PULL_LIMIT: u32 = 5_000;
+pub const MAX_PULL_LIMIT: u32 = 20_000;
 pub const DEFAULT_PULL_LIMIT: u32 = 1_000;
 /// Largest attachment blob, in bytes (DESIGN §5).
 pub const MAX_BLOB_BYTES: usize = 20 * 1024 * 1024;
@@ -92,6 +94,51 @@ pub struct SyncRequest {
     /// [`DEFAULT_PULL_LIMIT`], capped at [`MAX_PULL_LIMIT`].
     #[serde(default)]
     pub limit: Option<u32>,
+    /// How the answer carries the pulled changes; left out, as `changes`.
+    /// Servers from before this member ignore it and answer with `changes`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<PullFormat>,
+}
+
+/// The shape of the pulled changes in a sync answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum PullFormat {
+    /// One object per field in `changes` (the original shape).
+    Changes,
+    /// Grouped by record in `records`: each record's collection and id once,
+    /// then its fields. About half the text to send and to parse.
+    Records,
+}
+
+/// The pulled fields of one record, in an answer asked for as `records`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PulledRecord {
+    pub collection: String,
+    pub id: String,
+    /// Field name to `[value, hlc]`.
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeMap<String, Vec<serde_json::Value>>))]
+    pub fields: BTreeMap<String, (serde_json::Value, crate::Hlc)>,
+}
+
+impl PulledRecord {
+    /// The record's fields as changes.
+    pub fn into_changes(self) -> impl Iterator<Item = Change> {
+        let Self {
+            collection,
+            id,
+            fields,
+        } = self;
+        fields.into_iter().map(move |(field, (value, hlc))| Change {
+            collection: collection.clone(),
+            id: id.clone(),
+            field,
+            value,
+            hlc,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -118,6 +165,22 @@ pub struct SyncResponse {
     /// tablet can say *Downloading 3,200 of 12,000 changes*. Absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining: Option<u64>,
+    /// With `format: "records"`: the same changes as `changes` would hold,
+    /// grouped by record in the order each record first appears; `changes`
+    /// is then empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<PulledRecord>,
+}
+
+impl SyncResponse {
+    /// The pulled changes, whichever shape they came in.
+    pub fn take_pulled(&mut self) -> Vec<Change> {
+        let mut changes = std::mem::take(&mut self.changes);
+        for record in std::mem::take(&mut self.records) {
+            changes.extend(record.into_changes());
+        }
+        changes
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -267,7 +330,75 @@ pub struct WireChange {
 
 #[cfg(test)]
 mod tests {
-    use super::is_blob_hash;
+    use super::*;
+
+    #[test]
+    fn an_answer_grouped_by_record_holds_the_same_changes() {
+        let text = r#"{"server_time":"2026-11-27T06:00:00.000Z","accepted":0,"ignored":0,
+            "changes":[],"cursor":"9","more":false,"records":[
+            {"collection":"incidents","id":"a","fields":{
+                "title":["Pump 3","001795729084123-00000-t1"],
+                "impact":[2,"001795729084123-00001-t1"]}},
+            {"collection":"events","id":"b","fields":{"kind":["note","001795729084124-00000-t2"]}}]}"#;
+        let mut answer: SyncResponse = serde_json::from_str(text).expect("an answer");
+        let pulled = answer.take_pulled();
+        let seen: Vec<(String, String, String, serde_json::Value, String)> = pulled
+            .into_iter()
+            .map(|c| (c.collection, c.id, c.field, c.value, c.hlc.to_string()))
+            .collect();
+        let hlc = |s: &str| s.to_owned();
+        assert_eq!(
+            seen,
+            vec![
+                (
+                    "incidents".into(),
+                    "a".into(),
+                    "impact".into(),
+                    2.into(),
+                    hlc("001795729084123-00001-t1")
+                ),
+                (
+                    "incidents".into(),
+                    "a".into(),
+                    "title".into(),
+                    "Pump 3".into(),
+                    hlc("001795729084123-00000-t1")
+                ),
+                (
+                    "events".into(),
+                    "b".into(),
+                    "kind".into(),
+                    "note".into(),
+                    hlc("001795729084124-00000-t2")
+                ),
+            ]
+        );
+        assert!(
+            answer.records.is_empty() && answer.changes.is_empty(),
+            "taken"
+        );
+    }
+
+    #[test]
+    fn the_pull_format_is_optional_and_named_in_lowercase() {
+        let ask = |format| SyncRequest {
+            device_id: "t1".into(),
+            cursor: None,
+            changes: Vec::new(),
+            limit: None,
+            format,
+        };
+        let plain = serde_json::to_value(ask(None)).expect("json");
+        assert!(plain.get("format").is_none(), "left out unless asked for");
+        let grouped = serde_json::to_value(ask(Some(PullFormat::Records))).expect("json");
+        assert_eq!(grouped["format"], "records");
+        assert!(
+            serde_json::from_str::<SyncRequest>(
+                r#"{"device_id":"t1","cursor":null,"format":"xml"}"#
+            )
+            .is_err()
+        );
+    }
 
     #[test]
     fn a_blob_hash_is_64_lowercase_hex_digits() {

@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use outpost_model::{
     Change, Clock, Hlc, Replica,
-    protocol::{ErrorResponse, LoginRequest, LoginResponse, SyncRequest, SyncResponse},
+    protocol::{ErrorResponse, LoginRequest, LoginResponse, PullFormat, SyncRequest, SyncResponse},
     time::parse_rfc3339_ms,
 };
 use serde_json::Value;
@@ -112,6 +112,15 @@ impl Device {
                 cursor: self.cursor.clone(),
                 changes: self.outbox[..sent].to_vec(),
                 limit: Some(250),
+                // Half the tablets pull records, half plain changes: both
+                // shapes must converge to the same state.
+                format: Some(
+                    if self.device_id.bytes().map(u32::from).sum::<u32>() % 2 == 0 {
+                        PullFormat::Records
+                    } else {
+                        PullFormat::Changes
+                    },
+                ),
             };
             let started = self.wall_ms();
             let response = self
@@ -145,7 +154,7 @@ impl Device {
             if status != 200 {
                 return Err(SyncError::Refused { status, body });
             }
-            let response: SyncResponse =
+            let mut response: SyncResponse =
                 serde_json::from_str(&body).map_err(|_| SyncError::Refused { status, body })?;
             if !response.refused.is_empty() {
                 return Err(SyncError::Refused {
@@ -158,7 +167,7 @@ impl Device {
             }
             self.outbox.drain(..sent);
             let now = self.corrected_ms();
-            for change in &response.changes {
+            for change in &response.take_pulled() {
                 self.clock.observe(&change.hlc, now);
                 self.replica.apply(change);
             }

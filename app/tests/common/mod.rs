@@ -73,6 +73,7 @@ pub fn response(server_time: &str, changes: Vec<Change>, cursor: &str, more: boo
         more,
         refused: Vec::new(),
         remaining: None,
+        records: Vec::new(),
     }
 }
 

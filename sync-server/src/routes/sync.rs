@@ -33,7 +33,7 @@ use crate::{
     request_body = outpost_model::protocol::SyncRequest,
     responses(
         (status = 200, description = "Stored (except `refused`) and pulled", body = outpost_model::protocol::SyncResponse),
-        (status = 400, description = "`malformed`, `bad_cursor`, `bad_limit`", body = outpost_model::protocol::ErrorResponse),
+        (status = 400, description = "`malformed`, `bad_cursor`, `bad_limit`, `bad_format`", body = outpost_model::protocol::ErrorResponse),
         (status = 401, description = "`unauthorized`", body = outpost_model::protocol::ErrorResponse),
         (status = 403, description = "`wrong_device`", body = outpost_model::protocol::ErrorResponse),
         (status = 409, description = "`clock_ahead`, with `server_time`", body = outpost_model::protocol::ErrorResponse),
@@ -135,6 +135,7 @@ pub async fn sync(
         server_time: format_rfc3339_ms(now_ms()),
         accepted: outcome.accepted,
         ignored: outcome.ignored,
+        format: req.format,
         changes: &pulled,
         cursor,
         more,

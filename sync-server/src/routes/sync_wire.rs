@@ -15,10 +15,15 @@ use axum::{
 };
 use outpost_model::{
     Change,
-    protocol::{ChangeProblem, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_CHANGES},
+    protocol::{ChangeProblem, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_CHANGES, PullFormat},
     schema,
 };
-use serde::{Deserialize, Serialize, Serializer, ser::SerializeSeq};
+use std::collections::HashMap;
+
+use serde::{
+    Deserialize, Serialize, Serializer,
+    ser::{SerializeMap, SerializeSeq, SerializeStruct},
+};
 use serde_json::{Value, value::RawValue};
 
 use crate::{error::AppError, store::Pulled};
@@ -34,6 +39,8 @@ struct Envelope<'a> {
     changes: Option<&'a RawValue>,
     #[serde(borrow, default)]
     limit: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    format: Option<&'a RawValue>,
 }
 
 /// A sync request whose changes are not read yet.
@@ -41,6 +48,7 @@ pub struct SyncBody<'a> {
     pub device_id: String,
     pub cursor: Option<String>,
     pub limit: Option<u32>,
+    pub format: PullFormat,
     pub changes: Vec<&'a RawValue>,
 }
 
@@ -97,6 +105,19 @@ pub fn read_request(body: &[u8]) -> Result<SyncBody<'_>, AppError> {
                 })
         })
         .transpose()?;
+    let format = envelope
+        .format
+        .map(|raw| {
+            serde_json::from_str::<Option<PullFormat>>(raw.get()).map_err(|_| {
+                AppError::bad_request(
+                    "bad_format",
+                    "format must be \"changes\" or \"records\", or left out for \"changes\"",
+                )
+            })
+        })
+        .transpose()?
+        .flatten()
+        .unwrap_or(PullFormat::Changes);
     let device_id = match envelope.device_id {
         None => Err("missing field `device_id`".to_owned()),
         Some(raw) => serde_json::from_str::<String>(raw.get()).map_err(|e| e.to_string()),
@@ -111,6 +132,7 @@ pub fn read_request(body: &[u8]) -> Result<SyncBody<'_>, AppError> {
         device_id,
         cursor,
         limit,
+        format,
         changes,
     })
 }
@@ -183,20 +205,43 @@ pub fn check_changes(raw: &[&RawValue], device_id: &str) -> Result<Vec<Change>, 
     })
 }
 
-/// The answer, member for member the shared `SyncResponse`.
-#[derive(Serialize)]
+/// The answer, member for member the shared `SyncResponse`: the pulled
+/// changes in `changes`, or grouped by record in `records` when asked for.
 pub struct Answer<'a> {
     pub server_time: String,
     pub accepted: u64,
     pub ignored: u64,
-    #[serde(serialize_with = "pulled_changes")]
+    pub format: PullFormat,
     pub changes: &'a [Pulled],
     pub cursor: Option<String>,
     pub more: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub refused: Vec<ChangeProblem>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining: Option<u64>,
+}
+
+impl Serialize for Answer<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut answer = s.serialize_struct("SyncResponse", 9)?;
+        answer.serialize_field("server_time", &self.server_time)?;
+        answer.serialize_field("accepted", &self.accepted)?;
+        answer.serialize_field("ignored", &self.ignored)?;
+        match self.format {
+            PullFormat::Changes => answer.serialize_field("changes", &Changes(self.changes))?,
+            PullFormat::Records => answer.serialize_field("changes", &[(); 0])?,
+        }
+        answer.serialize_field("cursor", &self.cursor)?;
+        answer.serialize_field("more", &self.more)?;
+        if !self.refused.is_empty() {
+            answer.serialize_field("refused", &self.refused)?;
+        }
+        if let Some(remaining) = self.remaining {
+            answer.serialize_field("remaining", &remaining)?;
+        }
+        if self.format == PullFormat::Records && !self.changes.is_empty() {
+            answer.serialize_field("records", &Records(self.changes))?;
+        }
+        answer.end()
+    }
 }
 
 /// A pulled change as a wire change, its value and stamp copied as stored.
@@ -209,23 +254,79 @@ struct Wire<'a> {
     hlc: &'a str,
 }
 
-fn pulled_changes<S: Serializer>(pulled: &&[Pulled], s: S) -> Result<S::Ok, S::Error> {
-    let mut seq = s.serialize_seq(Some(pulled.len()))?;
-    for p in *pulled {
-        // Checked, not trusted: a damaged value must not make the whole
-        // answer unreadable JSON.
-        let value: &RawValue = serde_json::from_str(&p.value).map_err(|e| {
-            serde::ser::Error::custom(format!("stored value of {}/{}: {e}", p.id, p.field))
-        })?;
-        seq.serialize_element(&Wire {
-            collection: &p.collection,
-            id: &p.id,
-            field: &p.field,
-            value,
-            hlc: &p.hlc,
-        })?;
+/// A stored value, checked, not trusted: a damaged value must not make the
+/// whole answer unreadable JSON.
+fn checked<E: serde::ser::Error>(p: &Pulled) -> Result<&RawValue, E> {
+    serde_json::from_str(&p.value)
+        .map_err(|e| E::custom(format!("stored value of {}/{}: {e}", p.id, p.field)))
+}
+
+/// The pulled changes one by one.
+struct Changes<'a>(&'a [Pulled]);
+
+impl Serialize for Changes<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for p in self.0 {
+            seq.serialize_element(&Wire {
+                collection: &p.collection,
+                id: &p.id,
+                field: &p.field,
+                value: checked(p)?,
+                hlc: &p.hlc,
+            })?;
+        }
+        seq.end()
     }
-    seq.end()
+}
+
+/// The pulled changes grouped by record, each record where its first
+/// change was.
+struct Records<'a>(&'a [Pulled]);
+
+impl Serialize for Records<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut order: Vec<Vec<&Pulled>> = Vec::new();
+        let mut at: HashMap<(&str, &str), usize> = HashMap::new();
+        for p in self.0 {
+            let i = *at.entry((&p.collection, &p.id)).or_insert_with(|| {
+                order.push(Vec::new());
+                order.len() - 1
+            });
+            order[i].push(p);
+        }
+        let mut seq = s.serialize_seq(Some(order.len()))?;
+        for fields in &order {
+            seq.serialize_element(&Record(fields))?;
+        }
+        seq.end()
+    }
+}
+
+/// One record: `{collection, id, fields: {name: [value, hlc]}}`.
+struct Record<'a>(&'a [&'a Pulled]);
+
+impl Serialize for Record<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let first = self.0[0];
+        let mut record = s.serialize_struct("PulledRecord", 3)?;
+        record.serialize_field("collection", &first.collection)?;
+        record.serialize_field("id", &first.id)?;
+        record.serialize_field("fields", &Fields(self.0))?;
+        record.end()
+    }
+}
+
+struct Fields<'a>(&'a [&'a Pulled]);
+
+impl Serialize for Fields<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for p in self.0 {
+            map.serialize_entry(&p.field, &(checked::<S::Error>(p)?, &p.hlc))?;
+        }
+        map.end()
+    }
 }
 
 impl Answer<'_> {
@@ -272,6 +373,7 @@ mod tests {
             server_time: "2026-11-27T02:20:00.000Z".to_owned(),
             accepted: 3,
             ignored: 1,
+            format: PullFormat::Changes,
             changes: &rows,
             cursor: Some("12".to_owned()),
             more: true,
@@ -301,6 +403,7 @@ mod tests {
             server_time: String::new(),
             accepted: 0,
             ignored: 0,
+            format: PullFormat::Changes,
             changes: &rows,
             cursor: None,
             more: false,

@@ -21,4 +21,5 @@ mod setup;
 mod static_files;
 mod support;
 mod sync;
+mod sync_records;
 mod timeout;

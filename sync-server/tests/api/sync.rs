@@ -341,10 +341,10 @@ fn cursor_that_is_not_a_number_is_400_bad_cursor() {
 }
 
 #[test]
-fn limit_outside_1_to_5000_is_refused_with_a_clear_message() {
+fn limit_outside_1_to_20000_is_refused_with_a_clear_message() {
     let server = TestServer::start();
     let token = server.token(DEVICE);
-    for limit in [json!(0), json!(5001), json!(-3), json!("ten")] {
+    for limit in [json!(0), json!(20_001), json!(-3), json!("ten")] {
         let (status, body) = server.sync(
             &token,
             &json!({ "device_id": DEVICE, "cursor": null, "limit": limit }),
@@ -354,7 +354,7 @@ fn limit_outside_1_to_5000_is_refused_with_a_clear_message() {
         assert!(
             body["error"]["message"]
                 .as_str()
-                .is_some_and(|m| m.contains("5000"))
+                .is_some_and(|m| m.contains("20000"))
         );
     }
 }

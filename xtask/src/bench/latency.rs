@@ -204,7 +204,7 @@ fn device_loop(
         match result {
             Ok(page) => {
                 run.latencies.push(due.elapsed().as_secs_f64() * 1000.0);
-                run.pulled += page.changes.len();
+                run.pulled += page.pulled();
                 if page.cursor.is_some() {
                     cursor = page.cursor;
                 }

@@ -1,6 +1,7 @@
 //! Server throughput over HTTP on loopback: 200,000 field changes pushed in
 //! batches of 5,000 into a release server on SQLite, then pulled back from an
-//! empty cursor in pages of 5,000. Each run starts a fresh server on a fresh
+//! empty cursor as the app pulls: pages of 20,000 grouped by record. Each run
+//! starts a fresh server on a fresh
 //! data directory, so every run does the same work.
 
 use std::{
@@ -24,7 +25,8 @@ use crate::{
 pub const SECTION: &str = "2 server";
 pub const CHANGES: usize = 200_000;
 pub const BATCH: usize = 5_000;
-const PULL_LIMIT: usize = 5_000;
+/// The app's page size (`MAX_PULL_LIMIT` in `model/src/protocol.rs`).
+const PULL_LIMIT: u32 = 20_000;
 /// Ten fields per incident, as a tablet writes a new one.
 const FIELDS_PER_INCIDENT: usize = 10;
 pub const USER: &str = "bench";
@@ -79,9 +81,24 @@ pub fn login(addr: SocketAddr, device: &str) -> Result<String> {
 pub struct Page {
     pub accepted: u64,
     pub changes: Vec<serde::de::IgnoredAny>,
+    /// Pulled as the app pulls, grouped by record (`format: "records"`).
+    #[serde(default)]
+    pub records: Vec<PulledRecord>,
     pub cursor: Option<String>,
     #[serde(default)]
     pub more: bool,
+}
+
+#[derive(Deserialize)]
+pub struct PulledRecord {
+    fields: std::collections::HashMap<String, serde::de::IgnoredAny>,
+}
+
+impl Page {
+    /// How many changes the page brought, in either shape.
+    pub fn pulled(&self) -> usize {
+        self.changes.len() + self.records.iter().map(|r| r.fields.len()).sum::<usize>()
+    }
 }
 
 pub fn sync(addr: SocketAddr, token: &str, body: &[u8]) -> Result<Page> {
@@ -240,10 +257,10 @@ pub fn pull_to_end(
     let mut pulled = 0;
     for _ in 0..10_000 {
         let body = serde_json::to_vec(
-            &json!({"device_id": device, "cursor": cursor, "changes": [], "limit": PULL_LIMIT}),
+            &json!({"device_id": device, "cursor": cursor, "changes": [], "limit": PULL_LIMIT, "format": "records"}),
         )?;
         let page = sync(addr, token, &body)?;
-        pulled += page.changes.len();
+        pulled += page.pulled();
         if page.cursor.is_some() {
             cursor = page.cursor;
         }
