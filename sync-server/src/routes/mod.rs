@@ -7,6 +7,7 @@ mod history;
 pub(crate) mod openapi;
 mod setup;
 mod sync;
+mod sync_answer;
 mod sync_wire;
 mod users;
 

@@ -13,7 +13,10 @@ use outpost_model::{
     time::format_rfc3339_ms,
 };
 
-use super::sync_wire::{self, Answer, bad_cursor, check_changes};
+use super::{
+    sync_answer::Answer,
+    sync_wire::{self, bad_cursor, check_changes},
+};
 use crate::{
     AppState,
     auth::Auth,
