@@ -8,6 +8,18 @@ use super::{RecordFacts, StoreResult};
 /// Whether a record exists, who sent its first change and who reported it.
 pub fn record_facts(conn: &Connection, collection: &str, id: &str) -> StoreResult<RecordFacts> {
     // Asked once per record of every push: prepared once per connection.
+    // A record is in the log exactly when it has a field stored (every
+    // logged change either set its field or lost to the value there), and
+    // that is one short look in `fields`; only a record that exists has a
+    // creator and a reporter to read.
+    let exists = conn
+        .prepare_cached("SELECT 1 FROM fields WHERE collection = ?1 AND record_id = ?2 LIMIT 1")?
+        .query_row(params![collection, id], |_| Ok(()))
+        .optional()?
+        .is_some();
+    if !exists {
+        return Ok(RecordFacts::default());
+    }
     let created_by: Option<String> = conn
         .prepare_cached(
             "SELECT user_id FROM changes WHERE seq =

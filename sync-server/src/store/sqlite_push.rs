@@ -2,12 +2,15 @@
 //! in one immediate transaction, committed (and so on disk, `synchronous =
 //! FULL`) before it returns.
 //!
-//! Every statement is prepared once per connection (`prepare_cached`), and a
-//! change costs three of them in the common case: read the field's current
-//! stamp, append to the log, set the field. The duplicate check is only asked
-//! when the stamp says the change could be a resend (see below).
+//! Every statement is prepared once per connection (`prepare_cached`). A
+//! change to a record the store already had costs three of them in the
+//! common case: read the field's current stamp, append to the log, set the
+//! field; the duplicate check is only asked when the stamp says the change
+//! could be a resend (see below). A change to a record new in this push (the
+//! usual case for a tablet's unsent work) costs two: nothing can be stored
+//! for the first change of each of its fields, so that read is skipped.
 
-use std::collections::{HashMap, hash_map::Entry};
+use std::collections::{HashMap, HashSet, hash_map::Entry};
 
 use outpost_model::{Change, FieldState};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -53,14 +56,28 @@ pub(super) fn push(
         // Facts as they were before this push: every change of a record
         // created in this batch counts as part of its creation.
         let mut facts: HashMap<(&str, &str), RecordFacts> = HashMap::new();
+        // Fields of records new before this push that a change of this push
+        // has named already: only these can have a stored value to read.
+        let mut named: HashSet<(&str, &str, &str)> = HashSet::new();
         for (index, change) in changes.iter().enumerate() {
             let hlc = change.hlc.to_string();
-            let key = params![change.collection, change.id, change.field];
-            let stored = current
-                .query_row(key, |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-                })
-                .optional()?;
+            let record = (change.collection.as_str(), change.id.as_str());
+            let before = match facts.entry(record) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(slot) => slot.insert(record_facts(&tx, record.0, record.1)?),
+            };
+            // A record with no change before this push had no field stored,
+            // so the first change of each of its fields finds none.
+            let stored =
+                if !before.exists && named.insert((record.0, record.1, change.field.as_str())) {
+                    None
+                } else {
+                    current
+                        .query_row(params![change.collection, change.id, change.field], |r| {
+                            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                        })
+                        .optional()?
+                };
             // Every logged change was put to the merge, so a field's current
             // stamp is the greatest ever logged for it, and a change stamped
             // later cannot be in the log yet. Stamps compare as text.
@@ -79,17 +96,8 @@ pub(super) fn push(
                 outcome.ignored += 1;
                 continue;
             }
-            let record = (change.collection.as_str(), change.id.as_str());
             let lookup = |collection: &str, id: &str| record_facts(&tx, collection, id).ok();
-            let verdict = match facts.entry(record) {
-                Entry::Occupied(known) => permit(change, known.get(), &lookup),
-                Entry::Vacant(slot) => permit(
-                    change,
-                    slot.insert(record_facts(&tx, record.0, record.1)?),
-                    &lookup,
-                ),
-            };
-            if let Err(why) = verdict {
+            if let Err(why) = permit(change, before, &lookup) {
                 outcome.refused.push((index, why));
                 continue;
             }

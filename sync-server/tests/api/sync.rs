@@ -186,6 +186,47 @@ fn stale_change_is_logged_but_not_applied() {
 }
 
 #[test]
+fn one_field_of_a_new_record_written_twice_in_one_batch_keeps_the_newer() {
+    // The store skips reading the fields of a record new in this push, but
+    // only for the first change to each field: the second one is merged
+    // against the first, in either order, and both are logged.
+    let server = TestServer::start();
+    let token = server.token(DEVICE);
+    let t = now_ms();
+    for (n, newer_first) in [(11, true), (12, false)] {
+        let id = record_id(n);
+        let newer = change(&id, "status", json!("in_progress"), &hlc(t, 5, DEVICE));
+        let older = change(&id, "status", json!("new"), &hlc(t, 1, DEVICE));
+        let batch = if newer_first {
+            vec![newer.clone(), older]
+        } else {
+            vec![older, newer.clone()]
+        };
+        let (status, body) = server.sync(&token, &push_body(batch));
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let expected = if newer_first { (1, 1) } else { (2, 0) };
+        assert_eq!(
+            (body["accepted"].as_u64(), body["ignored"].as_u64()),
+            (Some(expected.0), Some(expected.1))
+        );
+        let (_, history) = server.get(&token, &format!("/api/v1/records/incidents/{id}/history"));
+        let entries = history["changes"].as_array().expect("changes");
+        assert_eq!(entries.len(), 2, "both are logged");
+        assert_eq!(entries[1]["value"], "in_progress");
+        assert_eq!(entries[1]["current"], true);
+        assert_eq!(entries[0]["current"], false);
+    }
+    let pulled = pull(&server, &token, DEVICE, &Value::Null, 100);
+    let values: Vec<&Value> = pulled["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| &c["value"])
+        .collect();
+    assert_eq!(values, [&json!("in_progress"), &json!("in_progress")]);
+}
+
+#[test]
 fn a_reused_stamp_is_a_duplicate_and_the_first_value_stays() {
     let server = TestServer::start();
     let token = server.token(DEVICE);
