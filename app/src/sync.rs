@@ -186,9 +186,9 @@ pub async fn sync_once<S: LocalStore, T: SyncTransport>(
             let next = send(cx, Vec::new(), response.cursor.clone());
             let (stored, next) = join(store, next).await;
             ahead = Some(next);
-            stored?
+            stored?.updated
         } else {
-            store.await?
+            store.await?.updated
         };
         report.sent += acknowledged.len().saturating_sub(failed.len());
         report.refused += failed.len();

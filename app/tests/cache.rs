@@ -132,3 +132,41 @@ async fn collections_not_yet_read_are_left_to_indexeddb() {
     assert_eq!(sites[0].str("name"), Some("North yard"));
     assert!(cached.shared("incidents").await.unwrap().is_empty());
 }
+
+#[wasm_bindgen_test]
+async fn a_collection_read_and_unchanged_answers_records_from_what_was_read() {
+    let cached = Cached::new(IdbStore::open(&unique_db("cache-read")).await.unwrap());
+    let clock = Clock::new("dev-a").unwrap();
+    let edits = [
+        change(OTHER, "title", json!("Gate forced"), 10, "dev-a"),
+        change(INCIDENT, "title", json!("Pump leak"), 11, "dev-a"),
+    ];
+    cached.save_local(&edits, &clock).await.unwrap();
+    let read = cached.shared("incidents").await.unwrap();
+    assert!(read.windows(2).all(|w| w[0].id < w[1].id), "in id order");
+    // Written past the cache: the cache still answers with what it read.
+    let behind = [change(
+        INCIDENT,
+        "title",
+        json!("changed elsewhere"),
+        20,
+        "dev-a",
+    )];
+    cached.inner().save_local(&behind, &clock).await.unwrap();
+    let one = cached.record("incidents", INCIDENT).await.unwrap().unwrap();
+    assert_eq!(one.str("title"), Some("Pump leak"));
+    assert!(
+        cached
+            .record("incidents", "no-such-id")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // A change through the cache leaves the copy readers hold as it was.
+    let mine = [change(OTHER, "title", json!("Gate mended"), 30, "dev-a")];
+    cached.save_local(&mine, &clock).await.unwrap();
+    let other = read.iter().find(|r| r.id == OTHER).unwrap();
+    assert_eq!(other.str("title"), Some("Gate forced"));
+    let now = cached.record("incidents", OTHER).await.unwrap().unwrap();
+    assert_eq!(now.str("title"), Some("Gate mended"));
+}

@@ -50,8 +50,13 @@ async fn a_newer_pulled_value_replacing_mine_is_kept_as_a_conflict() {
         // A field never written here is no conflict.
         change(INCIDENT, "title", json!("from b"), 2_000, "dev-b"),
     ];
-    let updated = store.finish_sync(&done(&pulled, &clock)).await.unwrap();
-    assert_eq!(updated, 2);
+    let stored = store.finish_sync(&done(&pulled, &clock)).await.unwrap();
+    assert_eq!(stored.updated, 2);
+    assert_eq!(stored.records.len(), 1, "the one record, as stored");
+    assert_eq!(
+        Some(&stored.records[0]),
+        store.record("incidents", INCIDENT).await.unwrap().as_ref()
+    );
 
     let conflicts = store.conflicts().await.unwrap();
     assert_eq!(conflicts.len(), 1, "{conflicts:?}");

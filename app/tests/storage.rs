@@ -97,7 +97,7 @@ async fn pulled_changes_merge_per_field_and_older_ones_are_ignored() {
         })
         .await
         .unwrap();
-    assert_eq!(updated, 2);
+    assert_eq!(updated.updated, 2);
     let r = store.record("incidents", INCIDENT).await.unwrap().unwrap();
     assert_eq!(r.str("title"), Some("mine, newer"));
     assert_eq!(r.str("status"), Some("in_progress"));

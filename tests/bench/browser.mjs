@@ -84,12 +84,14 @@ async function outpostRun(data, profile) {
     sync.idb_records = await page.evaluate(idbRecordCount);
 
     // A year of data already on the tablet: open the app again.
+    if (profile) await startProfile(m.cdp);
     await page.goto(`${OUTPOST}/`, { waitUntil: 'commit' });
     const open = await page.waitForFunction((n) => {
       const el = document.querySelector('.list-count');
       return el && el.textContent.trim() === `${n} incidents` ? performance.now() : null;
     }, data.by_collection.incidents, { polling: 'raf', timeout: TIMEOUT });
     const year = { open_ms: await open.jsonValue() };
+    if (profile) year.profile = await stopProfile(m.cdp);
     const keys = [];
     for (const letter of data.letters) {
       keys.push((await page.evaluate(dispatchAndTime, { selector: '#search', value: letter, event: 'input' })).ms);

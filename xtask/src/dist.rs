@@ -84,7 +84,13 @@ pub fn bundle(wasm: &Path, out: &Path) -> Result<Bundle> {
     if !wasm_opt.is_file() {
         bail!("{} is missing; run `cargo xtask setup`", wasm_opt.display());
     }
-    run(Command::new(&wasm_opt)
+    let mut opt = Command::new(&wasm_opt);
+    // `OUTPOST_WASM_NAMES=1` keeps function names, so a profile of the
+    // page names the app's functions instead of numbering them.
+    if std::env::var("OUTPOST_WASM_NAMES").as_deref() == Ok("1") {
+        opt.arg("-g");
+    }
+    run(opt
         .arg("-Oz")
         .args(WASM_FEATURES)
         .arg(&bg)

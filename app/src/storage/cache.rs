@@ -19,22 +19,63 @@ use serde_json::Value;
 
 use super::{
     Conflict, LocalStore, OutboxEntry, Restamp, StoreError, StoredBlob, StoredRecord, SyncDone,
-    Upload,
+    SyncStored, Upload,
 };
 
-/// One collection as read once and kept up to date.
+/// One collection as read once and kept up to date. At least one of the
+/// two is there: a collection read and not changed since is only its
+/// snapshot, so opening a page copies nothing; the first change builds the
+/// map from it.
 #[derive(Debug, Default)]
 struct Collection {
-    by_id: BTreeMap<String, StoredRecord>,
+    by_id: Option<BTreeMap<String, StoredRecord>>,
     /// The records in id order, shared with readers until the next change.
     snapshot: Option<Rc<[StoredRecord]>>,
 }
 
 impl Collection {
+    /// A collection just read, in any order.
+    fn read(mut records: Vec<StoredRecord>) -> Self {
+        records.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        Self {
+            by_id: None,
+            snapshot: Some(records.into()),
+        }
+    }
+
     fn snapshot(&mut self) -> Rc<[StoredRecord]> {
-        self.snapshot
-            .get_or_insert_with(|| self.by_id.values().cloned().collect())
-            .clone()
+        if let Some(s) = &self.snapshot {
+            return s.clone();
+        }
+        let s: Rc<[StoredRecord]> = match &self.by_id {
+            Some(m) => m.values().cloned().collect(),
+            None => Rc::from([]),
+        };
+        self.snapshot = Some(s.clone());
+        s
+    }
+
+    /// The records to change; the snapshot readers hold stays as it was.
+    fn by_id(&mut self) -> &mut BTreeMap<String, StoredRecord> {
+        let snapshot = self.snapshot.take();
+        self.by_id.get_or_insert_with(|| {
+            snapshot
+                .iter()
+                .flat_map(|s| s.iter())
+                .map(|r| (r.id.clone(), r.clone()))
+                .collect()
+        })
+    }
+
+    fn get(&self, id: &str) -> Option<&StoredRecord> {
+        match (&self.by_id, &self.snapshot) {
+            (Some(m), _) => m.get(id),
+            (None, Some(s)) => s
+                .binary_search_by(|r| r.id.as_str().cmp(id))
+                .ok()
+                .map(|i| &s[i]),
+            (None, None) => None,
+        }
     }
 }
 
@@ -81,10 +122,7 @@ impl<S: LocalStore> Cached<S> {
             // Another reader filled it meanwhile; theirs is as good.
             return Ok(c.snapshot());
         }
-        let mut loaded = Collection {
-            by_id: records.into_iter().map(|r| (r.id.clone(), r)).collect(),
-            snapshot: None,
-        };
+        let mut loaded = Collection::read(records);
         let snapshot = loaded.snapshot();
         if self.generation.get() == started {
             collections.insert(collection.to_owned(), loaded);
@@ -102,11 +140,22 @@ impl<S: LocalStore> Cached<S> {
         let mut collections = self.collections.borrow_mut();
         for change in changes {
             if let Some(c) = collections.get_mut(&change.collection) {
-                c.by_id
+                c.by_id()
                     .entry(change.id.clone())
                     .or_insert_with(|| StoredRecord::new(&change.collection, &change.id))
                     .apply(change);
-                c.snapshot = None;
+            }
+        }
+    }
+
+    /// Puts records the store has just committed in place of the cached
+    /// copies.
+    fn replace(&self, records: &[StoredRecord]) {
+        self.bump();
+        let mut collections = self.collections.borrow_mut();
+        for record in records {
+            if let Some(c) = collections.get_mut(&record.collection) {
+                c.by_id().insert(record.id.clone(), record.clone());
             }
         }
     }
@@ -125,7 +174,7 @@ impl<S: LocalStore> Cached<S> {
 impl<S: LocalStore> LocalStore for Cached<S> {
     async fn record(&self, collection: &str, id: &str) -> Result<Option<StoredRecord>, StoreError> {
         if let Some(c) = self.collections.borrow().get(collection) {
-            return Ok(c.by_id.get(id).cloned());
+            return Ok(c.get(id).cloned());
         }
         self.store.record(collection, id).await
     }
@@ -177,10 +226,13 @@ impl<S: LocalStore> LocalStore for Cached<S> {
         Ok(())
     }
 
-    async fn finish_sync(&self, done: &SyncDone<'_>) -> Result<usize, StoreError> {
-        let updated = self.store.finish_sync(done).await?;
-        self.apply(done.pulled);
-        Ok(updated)
+    async fn finish_sync(&self, done: &SyncDone<'_>) -> Result<SyncStored, StoreError> {
+        let stored = self.store.finish_sync(done).await?;
+        // The store merged each record it touched, inside its transaction;
+        // taking those is cheaper than merging every change again, and can
+        // only be more right.
+        self.replace(&stored.records);
+        Ok(stored)
     }
 
     async fn conflicts(&self) -> Result<Vec<Conflict>, StoreError> {

@@ -47,11 +47,24 @@ pub(crate) fn merge_pulled(
 ) -> (usize, Vec<Conflict>) {
     let mut updated = 0;
     let mut conflicts = Vec::new();
+    // A record's changes usually come one after another: its key is made
+    // once for them all.
+    let mut key = String::new();
+    let mut last: Option<&Change> = None;
     for change in pulled {
-        let key = record_key(&change.collection, &change.id);
-        let record = records
-            .entry(key)
-            .or_insert_with(|| StoredRecord::new(&change.collection, &change.id));
+        if !last.is_some_and(|l| l.id == change.id && l.collection == change.collection) {
+            key = record_key(&change.collection, &change.id);
+            last = Some(change);
+            if !records.contains_key(&key) {
+                records.insert(
+                    key.clone(),
+                    StoredRecord::new(&change.collection, &change.id),
+                );
+            }
+        }
+        let Some(record) = records.get_mut(&key) else {
+            continue;
+        };
         if let Applied::Updated { previous } = record.apply(change) {
             updated += 1;
             let Some(previous) = previous else { continue };

@@ -23,15 +23,14 @@ use wasm_bindgen::JsValue;
 use super::conflict::merge_pulled;
 use super::{
     Conflict, FailedChange, LocalStore, OutboxEntry, Restamp, StoreError, StoredBlob, StoredRecord,
-    SyncDone, Upload, conflict_key, meta, record_key, restamp_records,
+    SyncDone, SyncStored, Upload, conflict_key, keys_of, meta, record_key, restamp_records,
 };
 
 mod blobs;
 mod records;
 use blobs::{BLOBS, UPLOADS, put_blobs};
 use records::{
-    clock_json, from_js, keys_of, put_meta, read_records, record_from_js, to_js, to_value,
-    write_records,
+    clock_json, from_js, put_meta, read_records, record_from_js, to_js, to_value, write_records,
 };
 
 /// Version 1: records, outbox, meta; 2: conflicts; 3: blobs, uploads.
@@ -249,7 +248,7 @@ impl LocalStore for IdbStore {
         Ok(())
     }
 
-    async fn finish_sync(&self, done: &SyncDone<'_>) -> Result<usize, StoreError> {
+    async fn finish_sync(&self, done: &SyncDone<'_>) -> Result<SyncStored, StoreError> {
         let tx = self.tx(&[RECORDS, OUTBOX, META, CONFLICTS], true)?;
         let outbox = tx.object_store(OUTBOX)?;
         for seq in done.acknowledged {
@@ -291,7 +290,10 @@ impl LocalStore for IdbStore {
         put_meta(&tx, meta::OFFSET_MS, &Value::from(done.offset_ms))?;
         put_meta(&tx, meta::LAST_SYNCED, &Value::from(done.synced_at_ms))?;
         tx.commit().await?;
-        Ok(updated)
+        Ok(SyncStored {
+            updated,
+            records: records.into_values().collect(),
+        })
     }
 
     async fn conflicts(&self) -> Result<Vec<Conflict>, StoreError> {

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::conflict::merge_pulled;
 use super::{
     Conflict, LocalStore, OutboxEntry, Restamp, StoreError, StoredBlob, StoredRecord, SyncDone,
-    Upload, conflict_key, meta, record_key, restamp_records,
+    SyncStored, Upload, conflict_key, keys_of, meta, record_key, restamp_records,
 };
 
 #[derive(Debug, Default)]
@@ -147,7 +147,7 @@ impl LocalStore for MemoryStore {
         Ok(())
     }
 
-    async fn finish_sync(&self, done: &SyncDone<'_>) -> Result<usize, StoreError> {
+    async fn finish_sync(&self, done: &SyncDone<'_>) -> Result<SyncStored, StoreError> {
         let clock = clock_value(done.clock)?;
         let mut state = self.state.borrow_mut();
         for seq in done.acknowledged {
@@ -177,7 +177,11 @@ impl LocalStore for MemoryStore {
         }
         m.insert(meta::OFFSET_MS.to_owned(), Value::from(done.offset_ms));
         m.insert(meta::LAST_SYNCED.to_owned(), Value::from(done.synced_at_ms));
-        Ok(updated)
+        let records = keys_of(done.pulled)
+            .iter()
+            .filter_map(|key| state.records.get(key).cloned())
+            .collect();
+        Ok(SyncStored { updated, records })
     }
 
     async fn conflicts(&self) -> Result<Vec<Conflict>, StoreError> {

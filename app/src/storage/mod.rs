@@ -56,6 +56,32 @@ pub enum StoreError {
     Full,
 }
 
+/// The store keys of the records `changes` touch, sorted, each once. A
+/// record's changes usually come one after another, so its key is made once.
+pub(crate) fn keys_of(changes: &[Change]) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    let mut last: Option<&Change> = None;
+    for c in changes {
+        if last.is_some_and(|l| l.id == c.id && l.collection == c.collection) {
+            continue;
+        }
+        keys.push(record_key(&c.collection, &c.id));
+        last = Some(c);
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// What storing one sync round did.
+#[derive(Debug, Default)]
+pub struct SyncStored {
+    /// Record fields the pulled changes updated.
+    pub updated: usize,
+    /// Every record the pulled changes touched, merged, as now stored.
+    pub records: Vec<StoredRecord>,
+}
+
 /// One record as stored: its fields, each with value and stamp.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredRecord {
@@ -218,8 +244,9 @@ pub trait LocalStore {
     async fn rewrite_outbox(&self, restamps: &[Restamp], clock: &Clock) -> Result<(), StoreError>;
 
     /// Records a successful sync, and any conflicts it revealed, in one
-    /// transaction; returns how many record fields changed.
-    async fn finish_sync(&self, done: &SyncDone<'_>) -> Result<usize, StoreError>;
+    /// transaction; says how many record fields changed, and gives back the
+    /// records the pulled changes touched as they are now stored.
+    async fn finish_sync(&self, done: &SyncDone<'_>) -> Result<SyncStored, StoreError>;
 
     /// Every open conflict, in key order.
     async fn conflicts(&self) -> Result<Vec<Conflict>, StoreError>;

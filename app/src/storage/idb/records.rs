@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::Transaction;
-use outpost_model::{Change, Clock};
+use outpost_model::Clock;
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::Value;
 use wasm_bindgen::JsValue;
 
 use super::{META, RECORDS};
-use crate::storage::{StoreError, StoredRecord, record_key};
+use crate::storage::{StoreError, StoredRecord};
 
 pub(super) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, StoreError> {
     let text = serde_json::to_string(value).map_err(|e| StoreError::Failed(e.to_string()))?;
@@ -84,16 +84,6 @@ pub(super) fn put_meta(tx: &Transaction<'_>, key: &str, value: &Value) -> Result
         .without_key_type()
         .primitive()?;
     Ok(())
-}
-
-pub(super) fn keys_of(changes: &[Change]) -> Vec<String> {
-    let mut keys: Vec<String> = changes
-        .iter()
-        .map(|c| record_key(&c.collection, &c.id))
-        .collect();
-    keys.sort();
-    keys.dedup();
-    keys
 }
 
 pub(super) fn clock_json(clock: &Clock) -> Result<Value, StoreError> {
