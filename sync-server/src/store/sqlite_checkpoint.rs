@@ -20,8 +20,15 @@ use rusqlite::{Connection, hooks::Wal, wal::CheckpointMode};
 
 use super::{StoreError, StoreResult};
 
-/// WAL pages after which a checkpoint is due: SQLite's own default.
-const DUE_PAGES: c_int = 1_000;
+/// WAL pages after which a checkpoint is due (47 MiB of 4 KiB pages). A
+/// checkpoint copies each page once however many commits wrote it since the
+/// last one, and a bulk push of 5,000 changes writes about 3,500 pages, most
+/// of them index pages the next push writes again. SQLite's default of 1,000
+/// meant a checkpoint after every such push, copying those pages (and
+/// syncing the database file) each time; this lets a few pushes share one.
+/// It stays below `journal_size_limit` (64 MiB), so the WAL it empties is
+/// not cut back and grown again each time.
+const DUE_PAGES: c_int = 12_000;
 /// Should the thread fall this far behind (200 MiB of WAL), the committing
 /// connection copies what it can itself, as SQLite would by default.
 const INLINE_PAGES: c_int = 50_000;
@@ -136,19 +143,21 @@ mod tests {
         writer
             .execute_batch("CREATE TABLE t (x TEXT)")
             .expect("table");
-        // About 2,000 pages: a checkpoint is due.
+        // A row of 4,000 bytes to a page, past `DUE_PAGES`: a checkpoint
+        // is due.
+        let rows = DUE_PAGES + 1_000;
         writer
-            .execute_batch(
-                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
-                 INSERT INTO t SELECT hex(randomblob(1500)) FROM n",
-            )
+            .execute_batch(&format!(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {rows})
+                 INSERT INTO t SELECT hex(randomblob(2000)) FROM n"
+            ))
             .expect("insert");
         // Stopping the thread finishes the checkpoint that is due (it may
         // have run already: no timing is assumed).
         drop(checkpointer);
         let db_len = std::fs::metadata(&path).expect("db").len();
         assert!(
-            db_len > 1_000 * 4096,
+            db_len > u64::try_from(DUE_PAGES).expect("positive") * 4096,
             "the database file holds the pages ({db_len} bytes)"
         );
     }
