@@ -207,8 +207,10 @@ async fn raw_record(name: &str, key: &str) -> wasm_bindgen::JsValue {
 }
 
 #[wasm_bindgen_test]
-async fn records_are_kept_as_json_text_and_old_object_records_still_read() {
-    let name = unique_db("record-text");
+async fn records_are_kept_as_json_bytes_and_older_text_and_object_records_still_read() {
+    use js_sys::Uint8Array;
+    use wasm_bindgen::JsCast;
+    let name = unique_db("record-bytes");
     let store = IdbStore::open(&name).await.unwrap();
     let clock = Clock::new("dev-a").unwrap();
     store
@@ -226,19 +228,26 @@ async fn records_are_kept_as_json_text_and_old_object_records_still_read() {
         .unwrap();
     store.close();
     let key = format!("incidents/{INCIDENT}");
-    assert!(
-        raw_record(&name, &key).await.is_string(),
-        "stored as JSON text"
-    );
+    let raw = raw_record(&name, &key).await;
+    let bytes = raw
+        .dyn_ref::<Uint8Array>()
+        .expect("stored as bytes")
+        .to_vec();
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text.contains("Pump 3 leaking"), "the record's JSON: {text}");
 
-    // A record as an older version wrote it: a JS object.
+    // Records as older versions wrote them: JSON text, and a JS object.
     let mut old = outpost_app::storage::StoredRecord::new("incidents", INCIDENT);
     old.apply(&change(INCIDENT, "title", json!("Gate stuck"), 9, "dev-b"));
     old.apply(&change(INCIDENT, "impact", json!(2), 9, "dev-b"));
+    const OTHER: &str = "0193f3a2-6c1e-7cc0-8a55-2f6e2b1d9c02";
+    let mut older = outpost_app::storage::StoredRecord::new("incidents", OTHER);
+    older.apply(&change(OTHER, "title", json!("Fence down"), 9, "dev-b"));
     let db = indexed_db_futures::database::Database::open(name.as_str())
         .await
         .unwrap();
-    put_record_as_object(&db, &old).await;
+    put_record_as_text(&db, &old).await;
+    put_record_as_object(&db, &older).await;
     db.close();
 
     let store = IdbStore::open(&name).await.unwrap();
@@ -246,7 +255,10 @@ async fn records_are_kept_as_json_text_and_old_object_records_still_read() {
         store.record("incidents", INCIDENT).await.unwrap(),
         Some(old.clone())
     );
-    assert_eq!(store.records("incidents").await.unwrap(), vec![old]);
+    assert_eq!(
+        store.records("incidents").await.unwrap(),
+        vec![old, older.clone()]
+    );
     store
         .save_local(
             &[change(INCIDENT, "urgency", json!(1), 20, "dev-a")],
@@ -259,8 +271,8 @@ async fn records_are_kept_as_json_text_and_old_object_records_still_read() {
     assert_eq!(now.int("urgency"), Some(1));
     store.close();
     assert!(
-        raw_record(&name, &key).await.is_string(),
-        "rewritten as text when it changed"
+        raw_record(&name, &key).await.is_instance_of::<Uint8Array>(),
+        "rewritten as bytes when it changed"
     );
 }
 

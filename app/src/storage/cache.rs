@@ -150,12 +150,12 @@ impl<S: LocalStore> Cached<S> {
 
     /// Puts records the store has just committed in place of the cached
     /// copies.
-    fn replace(&self, records: &[StoredRecord]) {
+    fn replace(&self, records: Vec<StoredRecord>) {
         self.bump();
         let mut collections = self.collections.borrow_mut();
         for record in records {
             if let Some(c) = collections.get_mut(&record.collection) {
-                c.by_id().insert(record.id.clone(), record.clone());
+                c.by_id().insert(record.id.clone(), record);
             }
         }
     }
@@ -226,12 +226,14 @@ impl<S: LocalStore> LocalStore for Cached<S> {
         Ok(())
     }
 
+    /// As the store's, except that the records move into the cache: the
+    /// answer's `records` is empty.
     async fn finish_sync(&self, done: &SyncDone<'_>) -> Result<SyncStored, StoreError> {
-        let stored = self.store.finish_sync(done).await?;
+        let mut stored = self.store.finish_sync(done).await?;
         // The store merged each record it touched, inside its transaction;
         // taking those is cheaper than merging every change again, and can
         // only be more right.
-        self.replace(&stored.records);
+        self.replace(std::mem::take(&mut stored.records));
         Ok(stored)
     }
 
