@@ -83,6 +83,28 @@ const MIGRATIONS: &[&str] = &[
     r#"
     DROP INDEX changes_record;
     "#,
+    // 5: the current value of a field is its log entry with the greatest
+    // stamp (the merge keeps the greatest, and the log is unique on the
+    // stamp), so the log marks that entry instead of copying it into a
+    // table of its own. `fields` kept a second copy of every current value
+    // under a second index keyed by record (random ids): each pushed change
+    // cost two more B-tree inserts, half of a bulk push's WAL pages. It is
+    // now a view of the marked entries, read as before. The pull reads the
+    // marked entries in log order from a partial index that holds what it
+    // sends (so it never visits the wider log rows, which would make it
+    // slower than reading `fields` was); counting what is left to pull
+    // reads a narrow one. Both only grow at their end during a push.
+    r#"
+    ALTER TABLE changes ADD COLUMN current INTEGER NOT NULL DEFAULT 0;
+    UPDATE changes SET current = 1 WHERE seq IN (SELECT seq FROM fields);
+    DROP TABLE fields;
+    CREATE INDEX changes_current ON changes(seq) WHERE current = 1;
+    CREATE INDEX changes_current_pull
+        ON changes(seq, collection, record_id, field, hlc, value) WHERE current = 1;
+    CREATE VIEW fields AS
+        SELECT collection, record_id, field, value, hlc, seq
+        FROM changes WHERE current = 1;
+    "#,
 ];
 
 /// Brings the schema up to date inside one transaction, so a crash half-way
@@ -112,4 +134,70 @@ pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {
         )?;
     }
     tx.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_5_marks_the_entries_fields_held_and_keeps_fields_readable() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        // A database at version 4: a field set twice (the older entry lost)
+        // and a stale entry logged after the current one.
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)",
+        )
+        .expect("table");
+        for (index, sql) in MIGRATIONS[..4].iter().enumerate() {
+            conn.execute_batch(sql).expect("migration");
+            conn.execute(
+                "INSERT INTO schema_migrations (version) VALUES (?1)",
+                params![i64::try_from(index).expect("small") + 1],
+            )
+            .expect("version");
+        }
+        conn.execute_batch(
+            "INSERT INTO changes (seq, collection, record_id, field, value, hlc, user_id, device_id, received_at) VALUES
+               (1, 'incidents', 'r1', 'title', '\"a\"', 'h1', 'u', 'd', 't'),
+               (2, 'incidents', 'r1', 'title', '\"b\"', 'h3', 'u', 'd', 't'),
+               (3, 'incidents', 'r1', 'title', '\"c\"', 'h2', 'u', 'd', 't'),
+               (4, 'incidents', 'r1', 'status', '\"new\"', 'h1', 'u', 'd', 't');
+             INSERT INTO fields (collection, record_id, field, value, hlc, seq) VALUES
+               ('incidents', 'r1', 'title', '\"b\"', 'h3', 2),
+               ('incidents', 'r1', 'status', '\"new\"', 'h1', 4);",
+        )
+        .expect("data");
+        run(&mut conn).expect("migrate");
+        let current: Vec<(i64, bool)> = conn
+            .prepare("SELECT seq, current = 1 FROM changes ORDER BY seq")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(current, [(1, false), (2, true), (3, false), (4, true)]);
+        let fields: Vec<(String, String, i64)> = conn
+            .prepare("SELECT field, value, seq FROM fields ORDER BY seq")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(
+            fields,
+            [
+                ("title".to_owned(), "\"b\"".to_owned(), 2),
+                ("status".to_owned(), "\"new\"".to_owned(), 4)
+            ]
+        );
+        // Running it again changes nothing.
+        run(&mut conn).expect("again");
+        let version: i64 = conn
+            .query_row("SELECT MAX(version) FROM schema_migrations", [], |r| {
+                r.get(0)
+            })
+            .expect("version");
+        assert_eq!(version, i64::try_from(MIGRATIONS.len()).expect("small"));
+    }
 }

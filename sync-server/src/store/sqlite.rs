@@ -122,13 +122,19 @@ fn count_after(conn: &Connection, memo: &mut Option<CountMemo>, after: u64) -> S
     let count = match *memo {
         Some(m) if m.version == version && m.after <= after => {
             let between: i64 = tx
-                .prepare_cached("SELECT COUNT(*) FROM fields WHERE seq > ?1 AND seq <= ?2")?
+                .prepare_cached(
+                    "SELECT COUNT(*) FROM changes INDEXED BY changes_current
+                     WHERE current = 1 AND seq > ?1 AND seq <= ?2",
+                )?
                 .query_row(params![to_i64(m.after), to_i64(after)], |r| r.get(0))?;
             m.count.saturating_sub(to_u64(between))
         }
         _ => {
             let all: i64 = tx
-                .prepare_cached("SELECT COUNT(*) FROM fields WHERE seq > ?1")?
+                .prepare_cached(
+                    "SELECT COUNT(*) FROM changes INDEXED BY changes_current
+                     WHERE current = 1 AND seq > ?1",
+                )?
                 .query_row(params![to_i64(after)], |r| r.get(0))?;
             to_u64(all)
         }
@@ -255,8 +261,9 @@ impl Store for SqliteStore {
     fn pull(&self, after: u64, limit: u32) -> StoreResult<Vec<Pulled>> {
         let conn = self.reader();
         let mut stmt = conn.prepare_cached(
-            "SELECT collection, record_id, field, value, hlc, seq FROM fields
-             WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            "SELECT collection, record_id, field, value, hlc, seq
+             FROM changes INDEXED BY changes_current_pull
+             WHERE current = 1 AND seq > ?1 ORDER BY seq LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![to_i64(after), i64::from(limit)], |r| {
             Ok(Pulled {
@@ -281,14 +288,10 @@ impl Store for SqliteStore {
         let conn = self.reader();
         // A log entry is current when it is the one that set the field.
         let mut stmt = conn.prepare_cached(
-            "SELECT c.field, c.value, c.hlc, c.user_id, c.device_id, c.received_at,
-                    f.seq IS NOT NULL
-             FROM changes c
-             LEFT JOIN fields f
-               ON f.collection = c.collection AND f.record_id = c.record_id
-              AND f.field = c.field AND f.seq = c.seq
-             WHERE c.collection = ?1 AND c.record_id = ?2
-             ORDER BY c.hlc, c.seq",
+            "SELECT field, value, hlc, user_id, device_id, received_at, current = 1
+             FROM changes
+             WHERE collection = ?1 AND record_id = ?2
+             ORDER BY hlc, seq",
         )?;
         let rows = stmt.query_map(params![collection, id], |r| {
             Ok((

@@ -8,12 +8,10 @@ use super::{RecordFacts, StoreResult};
 /// Whether a record exists, who sent its first change and who reported it.
 pub fn record_facts(conn: &Connection, collection: &str, id: &str) -> StoreResult<RecordFacts> {
     // Asked once per record of every push: prepared once per connection.
-    // A record is in the log exactly when it has a field stored (every
-    // logged change either set its field or lost to the value there), and
-    // that is one short look in `fields`; only a record that exists has a
-    // creator and a reporter to read.
+    // Whether the record has any log entry is one look in the log's index;
+    // only a record that exists has a creator and a reporter to read.
     let exists = conn
-        .prepare_cached("SELECT 1 FROM fields WHERE collection = ?1 AND record_id = ?2 LIMIT 1")?
+        .prepare_cached("SELECT 1 FROM changes WHERE collection = ?1 AND record_id = ?2 LIMIT 1")?
         .query_row(params![collection, id], |_| Ok(()))
         .optional()?
         .is_some();
@@ -29,8 +27,9 @@ pub fn record_facts(conn: &Connection, collection: &str, id: &str) -> StoreResul
         .optional()?;
     let reported_by: Option<String> = conn
         .prepare_cached(
-            "SELECT value FROM fields
-             WHERE collection = ?1 AND record_id = ?2 AND field = 'reported_by'",
+            "SELECT value FROM changes
+             WHERE collection = ?1 AND record_id = ?2 AND field = 'reported_by'
+               AND current = 1",
         )?
         .query_row(params![collection, id], |r| r.get::<_, String>(0))
         .optional()?

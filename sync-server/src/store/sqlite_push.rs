@@ -2,13 +2,18 @@
 //! in one immediate transaction, committed (and so on disk, `synchronous =
 //! FULL`) before it returns.
 //!
+//! The log is the state: a field's current value is its log entry marked
+//! `current` (the one with the greatest stamp), so a change is one row
+//! appended, and unmarking the entry it replaces when it wins over one.
+//!
 //! Every statement is prepared once per connection (`prepare_cached`). A
-//! change to a record the store already had costs three of them in the
-//! common case: read the field's current stamp, append to the log, set the
-//! field; the duplicate check is only asked when the stamp says the change
-//! could be a resend (see below). A change to a record new in this push (the
-//! usual case for a tablet's unsent work) costs two: nothing can be stored
-//! for the first change of each of its fields, so that read is skipped.
+//! change to a record the store already had costs two of them in the common
+//! case: read the field's current entry, append to the log (and a third,
+//! unmarking the old entry, when it wins); the duplicate check is only asked
+//! when the stamp says the change could be a resend (see below). A change
+//! to a record new in this push (the usual case for a tablet's unsent work)
+//! costs one: nothing can be stored for the first change of each of its
+//! fields, so that read is skipped.
 
 use std::collections::{HashMap, HashSet, hash_map::Entry};
 
@@ -32,8 +37,8 @@ pub(super) fn push(
     let mut outcome = PushOutcome::default();
     {
         let mut current = tx.prepare_cached(
-            "SELECT value, hlc FROM fields
-             WHERE collection = ?1 AND record_id = ?2 AND field = ?3",
+            "SELECT value, hlc, seq FROM changes
+             WHERE collection = ?1 AND record_id = ?2 AND field = ?3 AND current = 1",
         )?;
         // A change already in the log (same record, field and stamp) is a
         // re-sent duplicate: nothing to log, nothing to apply.
@@ -43,16 +48,12 @@ pub(super) fn push(
         )?;
         let mut log = tx.prepare_cached(
             "INSERT INTO changes
-               (collection, record_id, field, value, hlc, user_id, device_id, received_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+               (collection, record_id, field, value, hlc, user_id, device_id, received_at,
+                current)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
              ON CONFLICT DO NOTHING",
         )?;
-        let mut set = tx.prepare_cached(
-            "INSERT INTO fields (collection, record_id, field, value, hlc, seq)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (collection, record_id, field) DO UPDATE
-             SET value = excluded.value, hlc = excluded.hlc, seq = excluded.seq",
-        )?;
+        let mut replaced = tx.prepare_cached("UPDATE changes SET current = 0 WHERE seq = ?1")?;
         // Facts as they were before this push: every change of a record
         // created in this batch counts as part of its creation.
         let mut facts: HashMap<(&str, &str), RecordFacts> = HashMap::new();
@@ -74,7 +75,11 @@ pub(super) fn push(
                 } else {
                     current
                         .query_row(params![change.collection, change.id, change.field], |r| {
-                            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                            Ok((
+                                r.get::<_, String>(0)?,
+                                r.get::<_, String>(1)?,
+                                r.get::<_, i64>(2)?,
+                            ))
                         })
                         .optional()?
                 };
@@ -83,7 +88,7 @@ pub(super) fn push(
             // later cannot be in the log yet. Stamps compare as text.
             let maybe_resent = stored
                 .as_ref()
-                .is_some_and(|(_, h)| h.as_str() >= hlc.as_str());
+                .is_some_and(|(_, h, _)| h.as_str() >= hlc.as_str());
             if maybe_resent
                 && known
                     .query_row(
@@ -101,45 +106,36 @@ pub(super) fn push(
                 outcome.refused.push((index, why));
                 continue;
             }
-            let value = change.value.to_string();
+            // The merge rule lives in `model`; the server asks it rather
+            // than restating it in SQL.
+            let wins = match &stored {
+                None => true,
+                Some((v, h, _)) => FieldState {
+                    value: parse_value(v)?,
+                    hlc: parse_hlc(h)?,
+                }
+                .loses_to(&change.value, &change.hlc),
+            };
             let logged = log.execute(params![
                 change.collection,
                 change.id,
                 change.field,
-                value,
+                change.value.to_string(),
                 hlc,
                 origin.user_id,
                 origin.device_id,
                 origin.received_at,
+                wins,
             ])?;
-            if logged == 0 {
+            // Already in the log (a resend): the stored entry stays current.
+            if logged == 0 || !wins {
                 outcome.ignored += 1;
                 continue;
             }
-            let seq = tx.last_insert_rowid();
-            // The merge rule lives in `model`; the server asks it rather
-            // than restating it in SQL.
-            let wins = match stored {
-                None => true,
-                Some((v, h)) => FieldState {
-                    value: parse_value(&v)?,
-                    hlc: parse_hlc(&h)?,
-                }
-                .loses_to(&change.value, &change.hlc),
-            };
-            if wins {
-                set.execute(params![
-                    change.collection,
-                    change.id,
-                    change.field,
-                    value,
-                    hlc,
-                    seq
-                ])?;
-                outcome.accepted += 1;
-            } else {
-                outcome.ignored += 1;
+            if let Some((_, _, seq)) = stored {
+                replaced.execute(params![seq])?;
             }
+            outcome.accepted += 1;
         }
     }
     tx.commit()?;
