@@ -13,7 +13,6 @@ use outpost_app::storage::memory::MemoryStore;
 use outpost_model::protocol::{SyncRequest, SyncResponse};
 use outpost_model::{Change, Clock, Hlc};
 use serde_json::Value;
-use wasm_bindgen::JsValue;
 
 /// A database name no other test uses, so tests never see each other's data.
 pub fn unique_db(test: &str) -> String {
@@ -84,26 +83,9 @@ pub async fn put_record_as_object(
     db: &indexed_db_futures::database::Database,
     record: &outpost_app::storage::StoredRecord,
 ) {
-    let object = js_sys::JSON::parse(&serde_json::to_string(record).unwrap()).unwrap();
-    put_record_raw(db, record, object).await;
-}
-
-/// Stores `record` as its JSON text, as the versions of November 2026 did.
-pub async fn put_record_as_text(
-    db: &indexed_db_futures::database::Database,
-    record: &outpost_app::storage::StoredRecord,
-) {
-    let text = JsValue::from_str(&serde_json::to_string(record).unwrap());
-    put_record_raw(db, record, text).await;
-}
-
-async fn put_record_raw(
-    db: &indexed_db_futures::database::Database,
-    record: &outpost_app::storage::StoredRecord,
-    object: JsValue,
-) {
     use indexed_db_futures::prelude::*;
     use indexed_db_futures::transaction::TransactionMode;
+    let object = js_sys::JSON::parse(&serde_json::to_string(record).unwrap()).unwrap();
     let tx = db
         .transaction(["records"])
         .with_mode(TransactionMode::Readwrite)

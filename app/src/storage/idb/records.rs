@@ -1,16 +1,15 @@
-//! How values sit in IndexedDB: records as the UTF-8 bytes of their JSON
-//! text, everything else as the JS value of its wire JSON; and the reads and writes of records and
+//! How values sit in IndexedDB: records as their JSON text, everything else
+//! as the JS value of its wire JSON; and the reads and writes of records and
 //! meta entries that the store's transactions share.
 
 use std::collections::BTreeMap;
 
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::Transaction;
-use js_sys::Uint8Array;
 use outpost_model::Clock;
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::Value;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use super::{META, RECORDS};
 use crate::storage::{StoreError, StoredRecord};
@@ -20,23 +19,16 @@ pub(super) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, StoreEr
     js_sys::JSON::parse(&text).map_err(|e| StoreError::Failed(format!("{e:?}")))
 }
 
-/// A record as stored: the bytes of its JSON text. Bytes leave wasm as one
-/// copy; a JS string would first be decoded from UTF-8, which showed in
-/// profiles of a first sync (81,279 records).
+/// A record as stored: its JSON text.
 pub(super) fn record_to_js(record: &StoredRecord) -> Result<JsValue, StoreError> {
-    let bytes = serde_json::to_vec(record).map_err(|e| StoreError::Failed(e.to_string()))?;
-    Ok(Uint8Array::from(bytes.as_slice()).into())
+    let text = serde_json::to_string(record).map_err(|e| StoreError::Failed(e.to_string()))?;
+    Ok(JsValue::from_str(&text))
 }
 
-/// A stored record: JSON bytes; or, as older versions wrote it, JSON text or
-/// an object.
+/// A stored record: JSON text, or (written by an older version) an object.
 pub(super) fn record_from_js(value: JsValue) -> Result<StoredRecord, StoreError> {
-    let corrupt = |e: serde_json::Error| StoreError::Corrupt(e.to_string());
-    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
-        return serde_json::from_slice(&bytes.to_vec()).map_err(corrupt);
-    }
     match value.as_string() {
-        Some(text) => serde_json::from_str(&text).map_err(corrupt),
+        Some(text) => serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string())),
         None => from_js(value),
     }
 }
