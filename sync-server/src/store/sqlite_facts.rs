@@ -29,7 +29,8 @@ pub fn record_facts(conn: &Connection, collection: &str, id: &str) -> StoreResul
         .prepare_cached(
             "SELECT value FROM changes
              WHERE collection = ?1 AND record_id = ?2 AND field = 'reported_by'
-               AND current = 1",
+               AND current = 1
+             ORDER BY hlc DESC LIMIT 1",
         )?
         .query_row(params![collection, id], |r| r.get::<_, String>(0))
         .optional()?

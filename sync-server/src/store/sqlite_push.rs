@@ -37,8 +37,12 @@ pub(super) fn push(
     let mut outcome = PushOutcome::default();
     {
         let mut current = tx.prepare_cached(
+            // The current entry has the field's greatest stamp: walking the
+            // log's index from the greatest finds it first, however many
+            // entries the field has.
             "SELECT value, hlc, seq FROM changes
-             WHERE collection = ?1 AND record_id = ?2 AND field = ?3 AND current = 1",
+             WHERE collection = ?1 AND record_id = ?2 AND field = ?3 AND current = 1
+             ORDER BY hlc DESC LIMIT 1",
         )?;
         // A change already in the log (same record, field and stamp) is a
         // re-sent duplicate: nothing to log, nothing to apply.
