@@ -172,16 +172,17 @@ pub async fn sync_once<S: LocalStore, T: SyncTransport>(
             .collect();
         // The cursor is stored with every page, in the same transaction as
         // the page's changes: an interrupted pull resumes where it stopped.
+        let pulled_count = pulled.len();
         let done = SyncDone {
             acknowledged: &acknowledged,
-            pulled: &pulled,
+            pulled,
             clock: &snapshot,
             cursor: response.cursor.as_deref(),
             offset_ms: offset,
             synced_at_ms: round.received_at,
             failed: &failed,
         };
-        let store = cx.store.finish_sync(&done);
+        let store = cx.store.finish_sync(done);
         report.updated += if response.more && round.entries.is_empty() {
             let next = send(cx, Vec::new(), response.cursor.clone());
             let (stored, next) = join(store, next).await;
@@ -192,7 +193,7 @@ pub async fn sync_once<S: LocalStore, T: SyncTransport>(
         };
         report.sent += acknowledged.len().saturating_sub(failed.len());
         report.refused += failed.len();
-        report.pulled += pulled.len();
+        report.pulled += pulled_count;
         report.remaining = response.remaining.filter(|_| response.more);
         report.unfinished = response.more;
         (cx.on_round)(&report);

@@ -21,9 +21,9 @@ const OTHER: &str = "0193f3a2-6c1e-7cc0-8a55-2f6e2b1d9c02";
 
 async fn pull(store: &impl LocalStore, pulled: &[outpost_model::Change], clock: &Clock) {
     store
-        .finish_sync(&SyncDone {
+        .finish_sync(SyncDone {
             acknowledged: &[],
-            pulled,
+            pulled: pulled.to_vec(),
             clock,
             cursor: Some("c"),
             offset_ms: 0,

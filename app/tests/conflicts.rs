@@ -16,10 +16,10 @@ use common::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn done<'a>(pulled: &'a [outpost_model::Change], clock: &'a Clock) -> SyncDone<'a> {
+fn done<'a>(pulled: &[outpost_model::Change], clock: &'a Clock) -> SyncDone<'a> {
     SyncDone {
         acknowledged: &[],
-        pulled,
+        pulled: pulled.to_vec(),
         clock,
         cursor: Some("c1"),
         offset_ms: 0,
@@ -50,7 +50,7 @@ async fn a_newer_pulled_value_replacing_mine_is_kept_as_a_conflict() {
         // A field never written here is no conflict.
         change(INCIDENT, "title", json!("from b"), 2_000, "dev-b"),
     ];
-    let stored = store.finish_sync(&done(&pulled, &clock)).await.unwrap();
+    let stored = store.finish_sync(done(&pulled, &clock)).await.unwrap();
     assert_eq!(stored.updated, 2);
     assert_eq!(stored.records.len(), 1, "the one record, as stored");
     assert_eq!(
@@ -85,7 +85,7 @@ async fn an_older_pulled_value_or_my_own_echo_is_no_conflict() {
         change(INCIDENT, "title", json!("older"), 1_000, "dev-b"),
         change(INCIDENT, "title", json!("mine again"), 6_000, "dev-a"),
     ];
-    store.finish_sync(&done(&pulled, &clock)).await.unwrap();
+    store.finish_sync(done(&pulled, &clock)).await.unwrap();
     assert!(store.conflicts().await.unwrap().is_empty());
 }
 
@@ -102,7 +102,7 @@ async fn writing_the_field_again_closes_its_conflict_and_dismiss_closes_it_too()
         change(INCIDENT, "title", json!("their title"), 2_000, "dev-b"),
         change(INCIDENT, "description", json!("their text"), 2_000, "dev-b"),
     ];
-    store.finish_sync(&done(&pulled, &clock)).await.unwrap();
+    store.finish_sync(done(&pulled, &clock)).await.unwrap();
     assert_eq!(store.conflicts().await.unwrap().len(), 2);
 
     // Keep mine: the normal save path with a new stamp.
@@ -139,7 +139,7 @@ async fn a_field_this_app_does_not_know_survives_a_local_edit_and_is_not_resent(
             "dev-b",
         ),
     ];
-    store.finish_sync(&done(&pulled, &clock)).await.unwrap();
+    store.finish_sync(done(&pulled, &clock)).await.unwrap();
 
     let writes = vec![Write::new(
         &schema::INCIDENTS,

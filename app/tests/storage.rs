@@ -86,9 +86,9 @@ async fn pulled_changes_merge_per_field_and_older_ones_are_ignored() {
         change(INCIDENT, "description", json!("from b"), 500, "dev-b"),
     ];
     let updated = store
-        .finish_sync(&SyncDone {
+        .finish_sync(SyncDone {
             acknowledged: &[],
-            pulled: &pulled,
+            pulled: pulled.to_vec(),
             clock: &clock,
             cursor: Some("c1"),
             offset_ms: 0,
@@ -133,9 +133,9 @@ async fn only_acknowledged_outbox_entries_are_removed() {
         .unwrap();
     let acknowledged: Vec<u64> = sent.iter().map(|e| e.seq).collect();
     store
-        .finish_sync(&SyncDone {
+        .finish_sync(SyncDone {
             acknowledged: &acknowledged,
-            pulled: &[],
+            pulled: Vec::new(),
             clock: &clock,
             cursor: None,
             offset_ms: 0,

@@ -30,28 +30,29 @@ pub enum Applied {
 impl Record {
     /// Applies one write to one field under last-writer-wins.
     pub fn apply(&mut self, field: &str, value: &Value, hlc: &Hlc) -> Applied {
-        match self.fields.get_mut(field) {
-            Some(current) if !current.loses_to(value, hlc) => Applied::Ignored,
-            Some(current) => {
-                let previous = std::mem::replace(
-                    current,
-                    FieldState {
-                        value: value.clone(),
-                        hlc: hlc.clone(),
-                    },
-                );
-                Applied::Updated {
-                    previous: Some(previous),
-                }
-            }
-            None => {
-                self.fields.insert(
-                    field.to_owned(),
-                    FieldState {
-                        value: value.clone(),
-                        hlc: hlc.clone(),
-                    },
-                );
+        if self
+            .fields
+            .get(field)
+            .is_some_and(|current| !current.loses_to(value, hlc))
+        {
+            return Applied::Ignored;
+        }
+        self.apply_owned(field.to_owned(), value.clone(), hlc.clone())
+    }
+
+    /// As [`Record::apply`], taking the write by value: nothing is copied.
+    pub fn apply_owned(&mut self, field: String, value: Value, hlc: Hlc) -> Applied {
+        use std::collections::btree_map::Entry;
+        match self.fields.entry(field) {
+            Entry::Occupied(current) if !current.get().loses_to(&value, &hlc) => Applied::Ignored,
+            Entry::Occupied(mut current) => Applied::Updated {
+                previous: Some(std::mem::replace(
+                    current.get_mut(),
+                    FieldState { value, hlc },
+                )),
+            },
+            Entry::Vacant(slot) => {
+                slot.insert(FieldState { value, hlc });
                 Applied::Updated { previous: None }
             }
         }

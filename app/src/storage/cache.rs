@@ -228,7 +228,7 @@ impl<S: LocalStore> LocalStore for Cached<S> {
 
     /// As the store's, except that the records move into the cache: the
     /// answer's `records` is empty.
-    async fn finish_sync(&self, done: &SyncDone<'_>) -> Result<SyncStored, StoreError> {
+    async fn finish_sync(&self, done: SyncDone<'_>) -> Result<SyncStored, StoreError> {
         let mut stored = self.store.finish_sync(done).await?;
         // The store merged each record it touched, inside its transaction;
         // taking those is cheaper than merging every change again, and can

@@ -42,7 +42,7 @@ pub fn conflict_key(collection: &str, id: &str, field: &str) -> String {
 /// and is now replaced by a different value written on another device.
 pub(crate) fn merge_pulled(
     records: &mut BTreeMap<String, StoredRecord>,
-    pulled: &[Change],
+    pulled: Vec<Change>,
     device: &str,
 ) -> (usize, Vec<Conflict>) {
     let mut updated = 0;
@@ -50,38 +50,47 @@ pub(crate) fn merge_pulled(
     // A record's changes usually come one after another: its key is made
     // once for them all.
     let mut key = String::new();
-    let mut last: Option<&Change> = None;
+    let mut last: Option<(String, String)> = None;
     for change in pulled {
-        if !last.is_some_and(|l| l.id == change.id && l.collection == change.collection) {
+        if !last
+            .as_ref()
+            .is_some_and(|(c, i)| *i == change.id && *c == change.collection)
+        {
             key = record_key(&change.collection, &change.id);
-            last = Some(change);
             if !records.contains_key(&key) {
                 records.insert(
                     key.clone(),
                     StoredRecord::new(&change.collection, &change.id),
                 );
             }
+            last = Some((change.collection.clone(), change.id.clone()));
         }
         let Some(record) = records.get_mut(&key) else {
             continue;
         };
-        if let Applied::Updated { previous } = record.apply(change) {
+        // Seen before the change moves in; copies are made only for a
+        // conflict, which is rare.
+        if let Some(mine) = record.fields.get(&change.field)
+            && mine.hlc.node == device
+            && change.hlc.node != device
+            && mine.value != change.value
+            && mine.loses_to(&change.value, &change.hlc)
+        {
+            conflicts.push(Conflict {
+                collection: change.collection.clone(),
+                id: change.id.clone(),
+                field: change.field.clone(),
+                mine: mine.value.clone(),
+                mine_hlc: mine.hlc.clone(),
+                theirs: change.value.clone(),
+                theirs_hlc: change.hlc.clone(),
+            });
+        }
+        let Change {
+            field, value, hlc, ..
+        } = change;
+        if let Applied::Updated { .. } = record.apply_owned(field, value, hlc) {
             updated += 1;
-            let Some(previous) = previous else { continue };
-            if previous.hlc.node == device
-                && change.hlc.node != device
-                && previous.value != change.value
-            {
-                conflicts.push(Conflict {
-                    collection: change.collection.clone(),
-                    id: change.id.clone(),
-                    field: change.field.clone(),
-                    mine: previous.value,
-                    mine_hlc: previous.hlc,
-                    theirs: change.value.clone(),
-                    theirs_hlc: change.hlc.clone(),
-                });
-            }
         }
     }
     (updated, conflicts)

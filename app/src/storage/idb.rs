@@ -167,7 +167,7 @@ impl LocalStore for IdbStore {
         };
         put_blobs(&tx, blobs, true)?;
         let mut records = read_records(&tx, keys_of(changes)).await?;
-        merge_pulled(&mut records, changes, clock.node());
+        merge_pulled(&mut records, changes.to_vec(), clock.node());
         write_records(&tx, &records)?;
         let outbox = tx.object_store(OUTBOX)?;
         let conflicts = tx.object_store(CONFLICTS)?;
@@ -248,13 +248,13 @@ impl LocalStore for IdbStore {
         Ok(())
     }
 
-    async fn finish_sync(&self, done: &SyncDone<'_>) -> Result<SyncStored, StoreError> {
+    async fn finish_sync(&self, done: SyncDone<'_>) -> Result<SyncStored, StoreError> {
         let tx = self.tx(&[RECORDS, OUTBOX, META, CONFLICTS], true)?;
         let outbox = tx.object_store(OUTBOX)?;
         for seq in done.acknowledged {
             outbox.delete(*seq as f64).primitive()?;
         }
-        let mut records = read_records(&tx, keys_of(done.pulled)).await?;
+        let mut records = read_records(&tx, keys_of(&done.pulled)).await?;
         let (updated, found) = merge_pulled(&mut records, done.pulled, done.clock.node());
         write_records(&tx, &records)?;
         let conflicts = tx.object_store(CONFLICTS)?;

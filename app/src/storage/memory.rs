@@ -74,7 +74,7 @@ impl LocalStore for MemoryStore {
             state.blobs.insert(blob.sha256.clone(), blob.clone());
             state.uploads.insert(blob.sha256.clone(), blob.upload());
         }
-        merge_pulled(&mut state.records, changes, device);
+        merge_pulled(&mut state.records, changes.to_vec(), device);
         for change in changes {
             let key = conflict_key(&change.collection, &change.id, &change.field);
             state.conflicts.remove(&key);
@@ -147,12 +147,13 @@ impl LocalStore for MemoryStore {
         Ok(())
     }
 
-    async fn finish_sync(&self, done: &SyncDone<'_>) -> Result<SyncStored, StoreError> {
+    async fn finish_sync(&self, done: SyncDone<'_>) -> Result<SyncStored, StoreError> {
         let clock = clock_value(done.clock)?;
         let mut state = self.state.borrow_mut();
         for seq in done.acknowledged {
             state.outbox.remove(seq);
         }
+        let touched = keys_of(&done.pulled);
         let (updated, found) = merge_pulled(&mut state.records, done.pulled, done.clock.node());
         for conflict in found {
             state.conflicts.insert(conflict.key(), conflict);
@@ -177,7 +178,7 @@ impl LocalStore for MemoryStore {
         }
         m.insert(meta::OFFSET_MS.to_owned(), Value::from(done.offset_ms));
         m.insert(meta::LAST_SYNCED.to_owned(), Value::from(done.synced_at_ms));
-        let records = keys_of(done.pulled)
+        let records = touched
             .iter()
             .filter_map(|key| state.records.get(key).cloned())
             .collect();

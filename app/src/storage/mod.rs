@@ -111,6 +111,16 @@ impl StoredRecord {
         }
     }
 
+    /// As [`StoredRecord::apply`], taking the write by value.
+    pub fn apply_owned(&mut self, field: String, value: Value, hlc: Hlc) -> Applied {
+        let mut record = Record {
+            fields: std::mem::take(&mut self.fields),
+        };
+        let applied = record.apply_owned(field, value, hlc);
+        self.fields = record.fields;
+        applied
+    }
+
     /// Merges one change into this record under last-writer-wins.
     pub fn apply(&mut self, change: &Change) -> Applied {
         let mut record = Record {
@@ -184,8 +194,9 @@ pub struct Restamp {
 pub struct SyncDone<'a> {
     /// Outbox positions the server has acknowledged.
     pub acknowledged: &'a [u64],
-    /// Changes pulled from the server, oldest first.
-    pub pulled: &'a [Change],
+    /// Changes pulled from the server, oldest first; the store merges them
+    /// by value, so none is copied.
+    pub pulled: Vec<Change>,
     pub clock: &'a Clock,
     pub cursor: Option<&'a str>,
     pub offset_ms: i64,
@@ -246,7 +257,7 @@ pub trait LocalStore {
     /// Records a successful sync, and any conflicts it revealed, in one
     /// transaction; says how many record fields changed, and gives back the
     /// records the pulled changes touched as they are now stored.
-    async fn finish_sync(&self, done: &SyncDone<'_>) -> Result<SyncStored, StoreError>;
+    async fn finish_sync(&self, done: SyncDone<'_>) -> Result<SyncStored, StoreError>;
 
     /// Every open conflict, in key order.
     async fn conflicts(&self) -> Result<Vec<Conflict>, StoreError>;
