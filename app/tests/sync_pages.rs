@@ -41,6 +41,12 @@ async fn sync(
     .await
 }
 
+/// The cursor of every request the server saw, in order.
+fn cursors_sent(server: &FakeServer) -> Vec<Option<String>> {
+    let requests = server.requests.borrow();
+    requests.iter().map(|r| r.cursor.clone()).collect()
+}
+
 fn page(n: u64, cursor: &str, more: bool) -> outpost_model::protocol::SyncResponse {
     let id = format!("0193f3a2-6c1e-7cc0-8a55-2f6e2b1d9c{n:02}");
     response(
@@ -78,12 +84,7 @@ async fn an_interrupted_first_pull_resumes_from_the_last_page_and_reports_progre
 
     server.answer(Ok(page(3, "c3", false)));
     sync(&store, &server, &rounds).await.unwrap();
-    let cursors: Vec<Option<String>> = server
-        .requests
-        .borrow()
-        .iter()
-        .map(|r| r.cursor.clone())
-        .collect();
+    let cursors = cursors_sent(&server);
     assert_eq!(cursors[0], None);
     assert_eq!(
         cursors.last().unwrap().as_deref(),
@@ -119,12 +120,7 @@ async fn a_long_pull_asks_for_the_next_page_while_storing_this_one() {
         vec![2, 3, 3],
         "each next page was asked for before the page before it was done"
     );
-    let cursors: Vec<Option<String>> = server
-        .requests
-        .borrow()
-        .iter()
-        .map(|r| r.cursor.clone())
-        .collect();
+    let cursors = cursors_sent(&server);
     assert_eq!(cursors, vec![None, Some("c1".into()), Some("c2".into())]);
     assert_eq!((report.pulled, report.unfinished), (3, false));
     assert_eq!(store.records("incidents").await.unwrap().len(), 3);
