@@ -1,51 +1,17 @@
-//! The sync server's HTTP API through the browser's `fetch`, with every
-//! failure turned into an [`ApiError`] that reads as a sentence.
+//! The sync server's HTTP API through the browser's `fetch`: the client
+//! crate's transports, with every failure turned into its [`ApiError`].
 
+use outpost_client::api::{ApiError, SyncTransport, error_from};
 use outpost_model::protocol::{
-    API_PREFIX, ErrorResponse, HistoryResponse, LoginRequest, LoginResponse, SyncRequest,
-    SyncResponse, UsersResponse,
+    API_PREFIX, HistoryResponse, LoginRequest, LoginResponse, SyncRequest, SyncResponse,
+    UsersResponse,
 };
-use outpost_model::time::parse_rfc3339_ms;
 use serde::{Serialize, de::DeserializeOwned};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response};
 
 mod blobs;
-pub use blobs::BlobTransport;
-
-/// Why a request did not succeed. `Display` is a sentence for a person.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ApiError {
-    /// No answer at all: no network, or the server is down.
-    #[error("the server could not be reached")]
-    Offline,
-    /// 401: the token is missing, wrong or expired (or, at sign-in, the password).
-    #[error("{0}")]
-    Unauthorized(String),
-    /// 409 `clock_ahead`: the tablet's clock runs ahead of the server's.
-    #[error("{message}")]
-    ClockAhead {
-        message: String,
-        server_time_ms: Option<u64>,
-    },
-    /// Any other documented error answer.
-    #[error("{message}")]
-    Refused {
-        status: u16,
-        code: String,
-        message: String,
-    },
-    /// An answer that is not what the protocol promises.
-    #[error("the server gave an answer this app does not understand ({0})")]
-    BadAnswer(String),
-}
-
-/// One sync round trip; a trait so that tests can stand in for the server.
-#[allow(async_fn_in_trait)]
-pub trait SyncTransport {
-    async fn sync(&self, token: &str, request: &SyncRequest) -> Result<SyncResponse, ApiError>;
-}
 
 /// The server at `base` (empty for the page's own origin).
 #[derive(Debug, Clone, Default)]
@@ -151,32 +117,6 @@ fn build_request<B: Serialize>(
     }
     init.set_headers(&headers);
     Request::new_with_str_and_init(url, &init).map_err(js)
-}
-
-/// Maps an error answer to an [`ApiError`], keeping the server's sentence.
-pub fn error_from(status: u16, body: &str) -> ApiError {
-    let Ok(ErrorResponse { error }) = serde_json::from_str::<ErrorResponse>(body) else {
-        return match status {
-            401 => ApiError::Unauthorized("the server no longer accepts this sign-in".into()),
-            _ => ApiError::Refused {
-                status,
-                code: "http".into(),
-                message: format!("the server answered with status {status}"),
-            },
-        };
-    };
-    match (status, error.code.as_str()) {
-        (401, _) => ApiError::Unauthorized(error.message),
-        (_, "clock_ahead") => ApiError::ClockAhead {
-            server_time_ms: error.server_time.as_deref().and_then(parse_rfc3339_ms),
-            message: error.message,
-        },
-        _ => ApiError::Refused {
-            status,
-            code: error.code,
-            message: error.message,
-        },
-    }
 }
 
 /// Accounts: first-time setup and, for admins, managing users.

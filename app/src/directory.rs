@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use outpost_model::protocol::User;
 
 use crate::state::Ctx;
-use crate::storage::{load_meta, save_meta};
+use outpost_client::storage::{load_meta, save_meta};
 
 /// The `meta` key of the cached directory.
 pub const META_KEY: &str = "users";

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use outpost_model::Event;
 
 use crate::state::Ctx;
-use crate::storage::{LocalStore, StoreError, StoredRecord};
-use crate::workflow::{TimelineEntry, timeline};
+use outpost_client::storage::{LocalStore, StoreError, StoredRecord};
+use outpost_client::workflow::{TimelineEntry, timeline};
 
 /// One incident and its readable events, newest first.
 #[derive(Debug, Clone, PartialEq)]

@@ -13,8 +13,8 @@ use outpost_model::kpi::{
 use outpost_model::time::human_duration;
 use outpost_model::{Priority, Record};
 
-use crate::edits::site_name;
-use crate::storage::{LocalStore, StoreError, StoredRecord};
+use outpost_client::edits::site_name;
+use outpost_client::storage::{LocalStore, StoreError, StoredRecord};
 
 /// The records the KPI pages read, taken from the tablet once per change.
 #[derive(Debug, Clone, Default)]

@@ -9,26 +9,13 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::ApiError;
 use crate::browser::tabs;
-use crate::clock::tablet_now_ms;
+use crate::now::tablet_now_ms;
 use crate::state::{Ctx, navigator_online, storage_problem};
-use crate::sync::{SyncContext, SyncError, SyncReport, sync_once};
-
-pub const INTERVAL: Duration = Duration::from_secs(30);
-pub const EDIT_DEBOUNCE: Duration = Duration::from_secs(1);
-const BACKOFF_BASE_MS: u64 = 2_000;
-pub const BACKOFF_CAP_MS: u64 = 5 * 60_000;
-
-/// The delay before retry number `failures` (1 = first retry). `random` in
-/// 0..1 spreads tablets out so they do not all come back at once.
-pub fn backoff_ms(failures: u32, random: f64) -> u64 {
-    let exp = failures.saturating_sub(1).min(20);
-    let ceiling = BACKOFF_BASE_MS.saturating_mul(1 << exp).min(BACKOFF_CAP_MS);
-    // Half fixed, half random: never sooner than half the ceiling.
-    let jitter = (ceiling as f64 / 2.0 * random.clamp(0.0, 1.0)) as u64;
-    ceiling / 2 + jitter
-}
+use outpost_client::api::ApiError;
+use outpost_client::schedule::{EDIT_DEBOUNCE, INTERVAL, backoff_ms, refusals_in_words};
+use outpost_client::sync::{SyncContext, SyncError, SyncReport, sync_once};
+use outpost_client::words::sentence;
 
 /// Sync bookkeeping; lives in `Services`.
 #[derive(Debug, Default)]
@@ -154,10 +141,12 @@ async fn one_sync(ctx: Ctx) {
     .await;
     // Photo bytes follow the records that name them, in the same back-off.
     let result = match result {
-        Ok(report) => crate::photos::upload_pending(&services.store, &services.api, &session.token)
-            .await
-            .map(|uploaded| (report, uploaded))
-            .map_err(SyncError::from),
+        Ok(report) => {
+            outpost_client::photos::upload_pending(&services.store, &services.api, &session.token)
+                .await
+                .map(|uploaded| (report, uploaded))
+                .map_err(SyncError::from)
+        }
         Err(e) => Err(e),
     };
     ctx.status.update(|s| {
@@ -215,31 +204,4 @@ async fn one_sync(ctx: Ctx) {
         }
     }
     ctx.refresh_waiting().await;
-}
-
-/// What the server refused in one sync, if anything, as a sentence.
-fn refusals_in_words(changes: usize, photos: usize) -> Option<String> {
-    match (changes, photos) {
-        (0, 0) => None,
-        (n, 0) => Some(format!(
-            "The server refused {n} of the changes sent; open Sync to see why."
-        )),
-        (0, 1) => Some("The server refused a photo; open Sync to see why.".to_owned()),
-        (0, p) => Some(format!(
-            "The server refused {p} photos; open Sync to see why."
-        )),
-        (n, p) => Some(format!(
-            "The server refused {n} of the changes sent and {p} photos; open Sync to see why."
-        )),
-    }
-}
-
-/// Ends a message with a full stop if it has none.
-pub fn sentence(text: &str) -> String {
-    let text = text.trim();
-    if text.ends_with(['.', '!', '?']) {
-        text.to_owned()
-    } else {
-        format!("{text}.")
-    }
 }

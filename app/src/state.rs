@@ -8,15 +8,16 @@ use leptos::prelude::*;
 use outpost_model::protocol::User;
 
 use crate::api::Api;
-use crate::clock::{DeviceClock, tablet_now_ms};
-use crate::edits::{Write, stamp};
+use crate::idb::IdbStore;
+use crate::now::tablet_now_ms;
 use crate::scheduler::{self, Runner};
-use crate::storage::cache::Cached;
-use crate::storage::idb::IdbStore;
-use crate::storage::{
+use outpost_client::clock::DeviceClock;
+use outpost_client::edits::{Write, save_local};
+use outpost_client::storage::cache::Cached;
+use outpost_client::storage::{
     LocalStore, Session, StoreError, device_id, load_clock, load_meta, meta, save_meta,
 };
-use crate::sync::SyncReport;
+use outpost_client::sync::SyncReport;
 
 /// The name of the app's IndexedDB database.
 pub const DB_NAME: &str = "outpost";
@@ -104,7 +105,7 @@ pub async fn boot(on_blocked: impl FnOnce() + 'static) -> Result<Rc<Booted>, Sto
         browser_online: navigator_online(),
         server_reachable: true,
         waiting: store.outbox_len().await?,
-        photos_waiting: crate::photos::still_to_send(&store.uploads().await?),
+        photos_waiting: outpost_client::photos::still_to_send(&store.uploads().await?),
         last_synced_ms: load_meta::<u64>(&store, meta::LAST_SYNCED).await?,
         ..SyncStatus::default()
     };
@@ -173,19 +174,17 @@ impl Ctx {
     pub async fn save_with_blobs(
         &self,
         writes: Vec<Write>,
-        blobs: &[crate::storage::StoredBlob],
+        blobs: &[outpost_client::storage::StoredBlob],
     ) -> Result<(), StoreError> {
         let services = self.services();
-        let (changes, snapshot) = {
-            let mut clock = services.clock.borrow_mut();
-            let now = tablet_now_ms();
-            let changes = stamp(writes, || clock.stamp(now));
-            (changes, clock.clock.clone())
-        };
-        services
-            .store
-            .save_local_with_blobs(&changes, &snapshot, blobs)
-            .await?;
+        save_local(
+            &services.store,
+            &services.clock,
+            writes,
+            blobs,
+            tablet_now_ms(),
+        )
+        .await?;
         self.changed_here();
         self.refresh_waiting().await;
         scheduler::after_edit(*self);
@@ -196,7 +195,7 @@ impl Ctx {
     pub async fn refresh_waiting(&self) {
         let store = &self.services().store;
         let counts = async {
-            let photos = crate::photos::still_to_send(&store.uploads().await?);
+            let photos = outpost_client::photos::still_to_send(&store.uploads().await?);
             Ok::<_, StoreError>((store.outbox_len().await?, photos))
         };
         match counts.await {

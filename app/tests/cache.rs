@@ -5,9 +5,9 @@
 
 use std::rc::Rc;
 
-use outpost_app::storage::cache::Cached;
-use outpost_app::storage::idb::IdbStore;
-use outpost_app::storage::{LocalStore, SyncDone};
+use outpost_app::idb::IdbStore;
+use outpost_client::storage::cache::Cached;
+use outpost_client::storage::{LocalStore, SyncDone};
 use outpost_model::Clock;
 use serde_json::json;
 use wasm_bindgen_test::*;
@@ -35,7 +35,7 @@ async fn pull(store: &impl LocalStore, pulled: &[outpost_model::Change], clock: 
 }
 
 /// What IndexedDB itself holds for the incidents, read past the cache.
-async fn stored(cached: &Cached<IdbStore>) -> Vec<outpost_app::storage::StoredRecord> {
+async fn stored(cached: &Cached<IdbStore>) -> Vec<outpost_client::storage::StoredRecord> {
     cached.inner().records("incidents").await.unwrap()
 }
 

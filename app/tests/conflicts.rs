@@ -3,9 +3,9 @@
 //! transaction as the merge, a local write of the field closes it, and
 //! fields this app does not know survive local edits untouched.
 
-use outpost_app::edits::{Write, stamp};
-use outpost_app::storage::idb::IdbStore;
-use outpost_app::storage::{LocalStore, SyncDone};
+use outpost_app::idb::IdbStore;
+use outpost_client::edits::{Write, stamp};
+use outpost_client::storage::{LocalStore, SyncDone};
 use outpost_model::Clock;
 use outpost_model::schema;
 use serde_json::json;

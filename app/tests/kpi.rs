@@ -7,7 +7,7 @@ use outpost_app::export::{actions_csv, incidents_csv, kpi_csv, outstanding_actio
 use outpost_app::kpi::{KpiData, kpi_rows, parse_period, parse_query, period_param, query_string};
 use outpost_app::pages::regulator::{log_year, visibility};
 use outpost_app::pages::report::report_month;
-use outpost_app::storage::StoredRecord;
+use outpost_client::storage::StoredRecord;
 use outpost_model::kpi::{Filter, Period};
 use outpost_model::protocol::Role;
 use outpost_model::regulator::Visibility;

@@ -8,12 +8,12 @@ use std::collections::VecDeque;
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use outpost_app::api::{ApiError, BlobTransport};
-use outpost_app::edits::stamp;
-use outpost_app::photos::{UploadError, attachment_writes, photos_of, upload_pending};
-use outpost_app::storage::idb::IdbStore;
-use outpost_app::storage::memory::MemoryStore;
-use outpost_app::storage::{LocalStore, StoredBlob, StoredRecord};
+use outpost_app::idb::IdbStore;
+use outpost_client::api::{ApiError, BlobTransport};
+use outpost_client::edits::stamp;
+use outpost_client::photos::{UploadError, attachment_writes, photos_of, upload_pending};
+use outpost_client::storage::memory::MemoryStore;
+use outpost_client::storage::{LocalStore, StoredBlob, StoredRecord};
 use outpost_model::{Change, Clock, schema};
 use serde_json::json;
 use wasm_bindgen::JsValue;
@@ -252,7 +252,11 @@ fn attachment_writes_pass_the_schema_and_read_back_as_a_photo() {
     let photos = photos_of(std::slice::from_ref(&record), INCIDENT);
     assert_eq!(photos.len(), 1);
     assert_eq!(photos[0].sha256, photo.sha256);
-    assert!(photos[0].alt().contains("pump.jpg"));
+    assert!(
+        photos[0]
+            .alt(outpost_app::now::day_time)
+            .contains("pump.jpg")
+    );
     assert!(photos_of(&[record], "another incident").is_empty());
 }
 

@@ -2,8 +2,10 @@
 //! across re-opening, per-field merge of pulled changes, acknowledged-only
 //! outbox removal.
 
-use outpost_app::storage::idb::IdbStore;
-use outpost_app::storage::{LocalStore, Restamp, SyncDone, device_id, load_clock, load_meta, meta};
+use outpost_app::idb::IdbStore;
+use outpost_client::storage::{
+    LocalStore, Restamp, SyncDone, device_id, load_clock, load_meta, meta,
+};
 use outpost_model::Clock;
 use serde_json::json;
 use wasm_bindgen_test::*;
@@ -232,7 +234,7 @@ async fn records_are_kept_as_json_text_and_old_object_records_still_read() {
     );
 
     // A record as an older version wrote it: a JS object.
-    let mut old = outpost_app::storage::StoredRecord::new("incidents", INCIDENT);
+    let mut old = outpost_client::storage::StoredRecord::new("incidents", INCIDENT);
     old.apply(&change(INCIDENT, "title", json!("Gate stuck"), 9, "dev-b"));
     old.apply(&change(INCIDENT, "impact", json!(2), 9, "dev-b"));
     let db = indexed_db_futures::database::Database::open(name.as_str())

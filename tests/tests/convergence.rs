@@ -1,26 +1,33 @@
 //! Simulated tablets edit the same incidents while going on and off line, with
-//! clocks up to a day wrong, against a real server. After every schedule, each
-//! tablet holds exactly the server's state, every edit ever made is either
-//! current or kept in the server's history, and no tablet's clock stays ahead
-//! of the server's (so none wins every later conflict).
+//! clocks up to a day wrong, against a real server. Each tablet is the shipped
+//! client crate over its memory store. After every schedule, each tablet holds
+//! exactly the server's state, every edit ever made is either current or kept
+//! in the server's history, and no tablet's clock stays ahead of the server's
+//! (so none wins every later conflict).
 //!
 //! One server and one set of tablets live through many schedules, as real ones
-//! do; each schedule edits fresh records, sets new clock errors, and ends with
-//! everyone back online. Seeds make any failure reproducible.
+//! do; each schedule edits fresh records, sets new clock errors, network
+//! troubles (answers lost after the server acted, so requests are resent) and
+//! page sizes, and ends with everyone back online. Seeds make any failure
+//! reproducible.
 
 use std::collections::BTreeSet;
 
+use outpost_client::api::ApiError;
+use outpost_client::sync::SyncError;
 use outpost_model::{
     Change, MAX_CLOCK_AHEAD_MS,
     protocol::{HistoryResponse, LoginResponse, Role},
 };
-use outpost_tests::{Device, SyncError, TestServer};
+use outpost_tests::{Tablet, TestServer};
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::IndexedRandom};
 use serde_json::{Value, json};
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 const TABLETS: usize = 3;
 const RECORDS_PER_SCHEDULE: u64 = 3;
+/// The observer's page size: small, so that its pulls take several pages.
+const OBSERVER_PAGE: u32 = 2;
 
 /// How many schedules one run tries; `OUTPOST_SCHEDULES` overrides it for a
 /// longer hunt.
@@ -100,12 +107,25 @@ impl Auditor {
     }
 }
 
+/// What the schedules exercised, so the test can insist that every path ran.
+#[derive(Debug, Default)]
+struct Exercised {
+    /// Unsent changes pulled back after a `clock_ahead` refusal.
+    restamped: usize,
+    /// Answers lost after the server had acted on the request.
+    lost_answers: usize,
+    /// Syncs that pulled more than one page with nothing to push, where the
+    /// client asks for the next page while storing this one.
+    pipelined_pulls: usize,
+}
+
 fn run_schedule(
     seed: u64,
     server: &TestServer,
-    devices: &mut [Device],
-    observer: &mut Device,
+    tablets: &mut [Tablet],
+    observer: &mut Tablet,
     auditor: &Auditor,
+    seen: &mut Exercised,
 ) {
     let mut rng = StdRng::seed_from_u64(seed);
     let records: Vec<String> = (0..RECORDS_PER_SCHEDULE)
@@ -116,58 +136,89 @@ fn run_schedule(
             )
         })
         .collect();
-    for device in devices.iter_mut() {
-        device.skew_ms = random_skew(&mut rng);
-        device.online = rng.random_bool(0.5);
+    for tablet in tablets.iter_mut() {
+        tablet.skew_ms = random_skew(&mut rng);
+        let network = &tablet.transport.network;
+        network.offline.set(rng.random_bool(0.5));
+        network
+            .page_limit
+            .set(rng.random_bool(0.5).then(|| rng.random_range(1..=4)));
     }
 
     let mut made: Vec<Change> = Vec::new();
     for _ in 0..rng.random_range(5..25) {
-        let d = rng.random_range(0..devices.len());
-        match rng.random_range(0..10) {
-            0 => devices[d].online = !devices[d].online,
-            1..=2 => match devices[d].sync() {
-                Ok(()) | Err(SyncError::Offline) => {}
-                Err(e) => panic!("seed {seed}: sync refused: {e:?}"),
-            },
+        let d = rng.random_range(0..tablets.len());
+        let network = &tablets[d].transport.network;
+        match rng.random_range(0..12) {
+            0 => network.offline.set(!network.offline.get()),
+            1 => {
+                network.lose_next_answer.set(true);
+                seen.lost_answers += usize::from(!network.offline.get());
+            }
+            2..=3 => {
+                let limit = network.page_limit.get();
+                match tablets[d].sync() {
+                    Ok(report) => {
+                        let pages = limit.map_or(0, |l| report.pulled.div_ceil(l as usize));
+                        seen.pipelined_pulls += usize::from(report.sent == 0 && pages > 1);
+                    }
+                    Err(SyncError::Api(ApiError::Offline)) => {}
+                    Err(e) => panic!("seed {seed}: sync refused: {e:?}"),
+                }
+            }
             _ => {
                 let id = records.choose(&mut rng).expect("records");
                 let (field, value) = random_edit(&mut rng);
-                made.push(devices[d].edit("incidents", id, field, value));
+                made.push(tablets[d].edit("incidents", id, field, value));
             }
         }
     }
 
     // Everyone comes back; two rounds so the first tablet sees the last one's edits.
     for _ in 0..2 {
-        for device in devices.iter_mut() {
-            device.online = true;
-            device
-                .sync()
-                .unwrap_or_else(|e| panic!("seed {seed}: {e:?}"));
-            let ahead = device
+        for tablet in tablets.iter_mut() {
+            tablet.transport.network.offline.set(false);
+            // An answer still set to be lost is lost now; the tablet sees
+            // no network and sends the same changes again.
+            let losing = tablet.transport.network.lose_next_answer.get();
+            match tablet.sync_to_the_end() {
+                Err(SyncError::Api(ApiError::Offline)) if losing => tablet.sync_to_the_end(),
+                done => done,
+            }
+            .unwrap_or_else(|e| panic!("seed {seed}: {e:?}"));
+            let ahead = tablet
                 .last_hlc()
                 .map_or(0, |h| h.wall_ms.saturating_sub(now_ms()));
             assert!(
                 ahead <= MAX_CLOCK_AHEAD_MS,
                 "seed {seed}: {} still stamps {ahead} ms in the future after syncing",
-                device.device_id
+                tablet.device_id
             );
         }
     }
 
-    observer
-        .sync()
-        .unwrap_or_else(|e| panic!("seed {seed}: {e:?}"));
-    for device in devices.iter() {
+    // The observer's server gives pages of two changes: it pulls each
+    // schedule's edits page after page with nothing to push.
+    let pulled: usize = observer
+        .sync_to_the_end()
+        .unwrap_or_else(|e| panic!("seed {seed}: {e:?}"))
+        .iter()
+        .map(|r| r.pulled)
+        .sum();
+    seen.pipelined_pulls += usize::from(pulled > OBSERVER_PAGE as usize);
+    let servers_state = observer.records("incidents");
+    for tablet in tablets.iter() {
+        assert_eq!(tablet.outbox_len(), 0, "seed {seed}: unsent changes remain");
         assert!(
-            device.outbox.is_empty(),
-            "seed {seed}: unsent changes remain"
+            tablet.failed().is_empty(),
+            "seed {seed}: {} had changes refused: {:?}",
+            tablet.device_id,
+            tablet.failed()
         );
         assert!(
-            device.replica == observer.replica,
+            tablet.records("incidents") == servers_state,
             "seed {seed}: {} differs from the server",
-            device.device_id
+            tablet.device_id
         );
     }
 
@@ -198,25 +249,47 @@ fn tablets_with_lying_clocks_converge_to_the_servers_state_and_lose_nothing() {
     // edits of someone else's incident.
     server.add_user("ben", Role::Manager, "password-ben");
     let base = server.url("");
-    let mut devices: Vec<Device> = (0..TABLETS)
+    let mut tablets: Vec<Tablet> = (0..TABLETS)
         .map(|i| {
             let (user, password) = if i % 2 == 0 {
                 ("ana", "password-ana")
             } else {
                 ("ben", "password-ben")
             };
-            Device::sign_in(&base, &format!("tablet-{i}"), user, password, 0)
+            let tablet = Tablet::sign_in(&base, &format!("tablet-{i}"), user, password);
+            // Some tablets are answered in the older, one-object-per-field
+            // shape: both must converge to the same state.
+            tablet.transport.network.plain_changes.set(i % 2 == 1);
+            tablet
         })
         .collect();
     // The observer is a tablet with a correct clock that only reads: it
     // holds the server's state after each pull.
-    let mut observer = Device::sign_in(&base, "observer", "ana", "password-ana", 0);
+    let mut observer = Tablet::sign_in(&base, "observer", "ana", "password-ana");
+    observer
+        .transport
+        .network
+        .page_limit
+        .set(Some(OBSERVER_PAGE));
     let auditor = Auditor::new(&server);
 
+    let mut seen = Exercised::default();
     for seed in 0..schedule_count() {
-        run_schedule(seed, &server, &mut devices, &mut observer, &auditor);
+        run_schedule(
+            seed,
+            &server,
+            &mut tablets,
+            &mut observer,
+            &auditor,
+            &mut seen,
+        );
     }
-    let corrections: u32 = devices.iter().map(|d| d.clock_corrections).sum();
-    // The schedules must actually exercise the `clock_ahead` path.
-    assert!(corrections > 0, "no schedule hit a clock_ahead refusal");
+    seen.restamped = tablets.iter().map(|t| t.restamped).sum();
+    // The schedules must actually exercise each path they are here for.
+    assert!(seen.restamped > 0, "no schedule hit a clock_ahead refusal");
+    assert!(seen.lost_answers > 0, "no schedule lost an answer");
+    assert!(
+        seen.pipelined_pulls > 0,
+        "no schedule pulled page after page"
+    );
 }

@@ -78,19 +78,37 @@ fn run_step(step: &str) -> Tally {
             "-D",
             "warnings",
         ])),
-        // The model's library is linted for wasm32 too, as a workspace member
-        // the app depends on; its tests use proptest, which is native-only.
-        "clippy-wasm" => check(cmd::cargo().args([
-            "clippy",
-            "-p",
-            "outpost-app",
-            "--target",
-            WASM_TARGET,
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ])),
+        // The app and its tests are linted for wasm32, and so is the client
+        // crate's library with its test stand-ins, which the app's tests
+        // use; the client's own tests run natively (tokio), as does the
+        // model's proptest suite.
+        "clippy-wasm" => {
+            let mut lints = check(cmd::cargo().args([
+                "clippy",
+                "-p",
+                "outpost-app",
+                "--target",
+                WASM_TARGET,
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]));
+            lints += check(cmd::cargo().args([
+                "clippy",
+                "-p",
+                "outpost-client",
+                "--features",
+                "testing",
+                "--lib",
+                "--target",
+                WASM_TARGET,
+                "--",
+                "-D",
+                "warnings",
+            ]));
+            lints
+        }
         // The PostgreSQL store's tests find the server that setup started.
         "test" => tests(
             cmd::cargo()

@@ -7,18 +7,10 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response};
 
-use super::{Api, ApiError, error_from};
-use crate::storage::StoredBlob;
+use outpost_client::api::{ApiError, BlobTransport, error_from};
+use outpost_client::storage::StoredBlob;
 
-/// Sending and fetching blobs; a trait so that tests can stand in for the server.
-#[allow(async_fn_in_trait)]
-pub trait BlobTransport {
-    /// Sends the bytes; `Ok` when the server has them (new or already stored).
-    async fn put_blob(&self, token: &str, blob: &StoredBlob) -> Result<(), ApiError>;
-
-    /// The bytes with this hash, `None` when the server does not have them (yet).
-    async fn get_blob(&self, token: &str, sha256: &str) -> Result<Option<StoredBlob>, ApiError>;
-}
+use super::Api;
 
 fn js(e: JsValue) -> ApiError {
     ApiError::BadAnswer(format!("{e:?}"))

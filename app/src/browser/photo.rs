@@ -12,7 +12,7 @@ use web_sys::{
     ImageOrientation, OffscreenCanvas, OffscreenCanvasRenderingContext2d, Url,
 };
 
-use crate::storage::StoredBlob;
+use outpost_client::storage::StoredBlob;
 
 /// Longest side of a stored photo, in pixels.
 pub const LONGEST_SIDE: u32 = 1600;

@@ -9,11 +9,11 @@ use outpost_model::schema::{self, ACTION_STATUSES, label};
 use outpost_model::time::{format_rfc3339_ms, parse_rfc3339_ms};
 
 use crate::directory::{name_of, use_directory};
-use crate::edits::Write;
 use crate::now::{day, from_date_input, use_now, wall_now};
 use crate::state::{Ctx, storage_problem};
-use crate::storage::{LocalStore, StoredRecord};
-use crate::workflow::new_id;
+use outpost_client::edits::Write;
+use outpost_client::storage::{LocalStore, StoredRecord};
+use outpost_client::workflow::new_id;
 
 /// The writes of a new action on `incident_id`.
 pub fn new_action_writes(

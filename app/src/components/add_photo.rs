@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use web_sys::HtmlInputElement;
 
 use crate::browser::photo::{jpeg_name, prepare};
-use crate::storage::StoredBlob;
+use outpost_client::storage::StoredBlob;
 
 /// A photo ready to save: its bytes and the name to store it under.
 pub type Prepared = (StoredBlob, String);

@@ -8,7 +8,7 @@ use crate::directory::{name_of, use_directory};
 use crate::incident_data::IncidentData;
 use crate::now::wall_now;
 use crate::state::{Ctx, storage_problem};
-use crate::workflow::{assign_writes, can_edit, new_id};
+use outpost_client::workflow::{assign_writes, can_edit, new_id};
 
 #[component]
 pub fn Assignee(#[prop(into)] data: Signal<Option<IncidentData>>) -> impl IntoView {

@@ -7,10 +7,10 @@ use leptos::task::spawn_local;
 use outpost_model::schema;
 
 use crate::components::status_bar::hh_mm;
-use crate::edits::Write;
 use crate::state::{Ctx, storage_problem};
-use crate::storage::{Conflict, LocalStore, StoreError, StoredRecord};
-use crate::words::{field_label, shortened, value_in_words};
+use outpost_client::edits::Write;
+use outpost_client::storage::{Conflict, LocalStore, StoreError, StoredRecord};
+use outpost_client::words::{field_label, shortened, value_in_words};
 
 /// Longest value quoted in a notice.
 const QUOTE_MAX: usize = 80;

@@ -7,11 +7,11 @@ use outpost_model::protocol::{HistoryEntry, User};
 use outpost_model::time::parse_rfc3339_ms;
 use wasm_bindgen::JsValue;
 
-use crate::api::ApiError;
-use crate::scheduler::sentence;
 use crate::state::Ctx;
-use crate::storage::{LocalStore, StoredRecord, load_meta};
-use crate::words::{field_label, shortened, value_in_words};
+use outpost_client::api::ApiError;
+use outpost_client::storage::{LocalStore, StoredRecord, load_meta};
+use outpost_client::words::sentence;
+use outpost_client::words::{field_label, shortened, value_in_words};
 
 /// The `meta` key of the cached user directory (`GET /api/v1/users`).
 const USERS_KEY: &str = "users";

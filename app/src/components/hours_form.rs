@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use outpost_model::schema::SITE_HOURS;
 
-use crate::edits::Write;
 use crate::state::{Ctx, storage_problem};
-use crate::workflow::can_manage;
+use outpost_client::edits::Write;
+use outpost_client::workflow::can_manage;
 
 /// The writes of one entry, or why the typed hours are not a number of hours.
 pub fn hours_writes(

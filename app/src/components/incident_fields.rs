@@ -7,7 +7,7 @@ use outpost_model::schema::{CATEGORIES, STATUSES, label};
 
 use crate::components::field::{SelectField, TextField};
 use crate::components::priority_badge::PriorityBadge;
-use crate::edits::{FormField, IncidentForm};
+use outpost_client::edits::{FormField, IncidentForm};
 
 /// The id of the datalist of known site names.
 pub const SITE_LIST: &str = "site-names";

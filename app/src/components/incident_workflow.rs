@@ -17,7 +17,7 @@ use crate::components::timeline::Timeline;
 use crate::incident_data::{IncidentData, use_incident_data};
 use crate::now::{use_now, wall_now};
 use crate::state::Ctx;
-use crate::workflow::{can_edit, sla_report};
+use outpost_client::workflow::{can_edit, sla_report};
 
 /// Whether the signed-in person may change this incident.
 fn editable(ctx: Ctx, data: Signal<Option<IncidentData>>) -> Signal<bool> {

@@ -12,7 +12,9 @@ use outpost_model::lifecycle::{self, available_actions};
 use crate::incident_data::IncidentData;
 use crate::now::wall_now;
 use crate::state::{Ctx, storage_problem};
-use crate::workflow::{Typed, allowed_as_is, can_edit, new_id, status_of, transition_writes};
+use outpost_client::workflow::{
+    Typed, allowed_as_is, can_edit, new_id, status_of, transition_writes,
+};
 
 /// "Cannot close: a P2 incident cannot …." — the model's words as a sentence.
 pub fn refusal_sentence(action: lifecycle::Action, why: &str) -> String {

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use outpost_model::schema::{CATEGORIES, STATUSES, label};
 
-use crate::list_query::{ListQuery, NOBODY, OPEN, Sort};
+use outpost_client::list_query::{ListQuery, NOBODY, OPEN, Sort};
 
 /// A labelled select over `(value, text)` pairs with "Any" first.
 #[component]

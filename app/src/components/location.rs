@@ -8,9 +8,9 @@ use outpost_model::schema;
 use serde_json::{Value, json};
 
 use crate::browser::geolocation::{Fix, current_position};
-use crate::edits::Write;
 use crate::incident_data::IncidentData;
 use crate::state::{Ctx, storage_problem};
+use outpost_client::edits::Write;
 
 /// The stored `{lat, lon, accuracy_m}` as a fix (accuracy 0 when typed in).
 pub fn fix_of(value: &Value) -> Option<(f64, f64, Option<f64>)> {

@@ -4,11 +4,11 @@
 
 use leptos::prelude::*;
 
-use crate::api::{ApiError, BlobTransport};
 use crate::browser::photo::{object_url, revoke, sha256_hex};
-use crate::photos::Photo;
 use crate::state::Ctx;
-use crate::storage::{LocalStore, StoredBlob};
+use outpost_client::api::{ApiError, BlobTransport};
+use outpost_client::photos::Photo;
+use outpost_client::storage::{LocalStore, StoredBlob};
 
 /// What the thumbnail can show.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,7 +84,7 @@ pub fn PhotoThumb(photo: Photo, on_open: Callback<(String, String)>) -> impl Int
     });
     // Re-reads after a sync give the same URL; only a change redraws.
     let shown = Memo::new(move |_| loaded.get());
-    let alt = photo.alt();
+    let alt = photo.alt(crate::now::day_time);
     view! {
         <li class="photo-item">
             {move || match shown.get() {

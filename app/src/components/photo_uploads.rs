@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::photos::{still_to_send, waiting_in_words};
 use crate::state::{Ctx, storage_problem};
-use crate::storage::{LocalStore, StoreError, StoredRecord, Upload};
+use outpost_client::photos::{still_to_send, waiting_in_words};
+use outpost_client::storage::{LocalStore, StoreError, StoredRecord, Upload};
 
 /// One refused photo: its name, its incident's title and link, the reason.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +43,7 @@ fn refused(
                     .unwrap_or("A photo")
                     .to_owned(),
                 incident,
-                reason: crate::scheduler::sentence(&reason),
+                reason: outpost_client::words::sentence(&reason),
             })
         })
         .collect()

@@ -9,10 +9,10 @@ use leptos::task::spawn_local;
 use crate::components::add_photo::{AddPhoto, Prepared};
 use crate::components::photo_thumb::PhotoThumb;
 use crate::now::wall_now;
-use crate::photos::{attachment_writes, photos_of};
 use crate::state::{Ctx, storage_problem};
-use crate::storage::{LocalStore, StoreError};
-use crate::workflow::{can_edit, new_id};
+use outpost_client::photos::{attachment_writes, photos_of};
+use outpost_client::storage::{LocalStore, StoreError};
+use outpost_client::workflow::{can_edit, new_id};
 
 #[component]
 pub fn Photos(#[prop(into)] id: Signal<String>) -> impl IntoView {

@@ -6,10 +6,10 @@ use leptos_router::components::A;
 use outpost_model::schema;
 use serde_json::Value;
 
-use crate::edits::Write;
 use crate::incident_data::IncidentData;
 use crate::state::{Ctx, storage_problem};
-use crate::storage::LocalStore;
+use outpost_client::edits::Write;
+use outpost_client::storage::LocalStore;
 
 /// The write that links `incident_id` to `problem_id` (`None`: unlinks).
 pub fn link_write(incident_id: &str, problem_id: Option<&str>) -> Write {

@@ -9,11 +9,11 @@ use outpost_model::time::{format_rfc3339_ms, parse_rfc3339_ms};
 use serde_json::Value;
 
 use crate::directory::{name_of, use_directory};
-use crate::edits::Write;
 use crate::incident_data::IncidentData;
 use crate::now::{from_local_input, to_local_input};
 use crate::state::{Ctx, storage_problem};
-use crate::storage::StoredRecord;
+use outpost_client::edits::Write;
+use outpost_client::storage::StoredRecord;
 
 /// Categories whose incidents may be recordable for the regulator.
 pub const SAFETY_CATEGORIES: [&str; 4] =

@@ -7,10 +7,10 @@ use leptos::task::spawn_local;
 use outpost_model::schema::{self, REVIEW_STATUSES, label};
 use serde_json::Value;
 
-use crate::edits::Write;
 use crate::incident_data::IncidentData;
 use crate::state::{Ctx, storage_problem};
-use crate::storage::StoredRecord;
+use outpost_client::edits::Write;
+use outpost_client::storage::StoredRecord;
 
 /// The review's fields and their labels, in form order.
 pub const REVIEW_FIELDS: [(&str, &str); 3] = [

@@ -42,7 +42,10 @@ pub fn StatusBar() -> impl IntoView {
             s.syncing
                 .then(|| match (s.pulled_so_far, s.pull_remaining) {
                     (Some(n), Some(left)) if n > 0 => {
-                        format!("{}…", crate::words::download_progress(n, Some(left)))
+                        format!(
+                            "{}…",
+                            outpost_client::words::download_progress(n, Some(left))
+                        )
                     }
                     _ => "Syncing…".to_owned(),
                 })
@@ -92,7 +95,7 @@ pub fn StatusBar() -> impl IntoView {
                     <span class="sync-count">{waiting}</span>
                     {move || match status.with(|s| s.photos_waiting) {
                         0 => None,
-                        n => Some(view! { <span class="sync-count">{crate::photos::waiting_in_words(n)}</span> }),
+                        n => Some(view! { <span class="sync-count">{outpost_client::photos::waiting_in_words(n)}</span> }),
                     }}
                     <span class="sync-last">{last}</span>
                     <span class="sync-busy">{syncing}</span>

@@ -13,7 +13,7 @@ use crate::directory::{name_of, use_directory};
 use crate::incident_data::IncidentData;
 use crate::now::{day_time, wall_now};
 use crate::state::{Ctx, storage_problem};
-use crate::workflow::{can_edit, event_writes, new_id};
+use outpost_client::workflow::{can_edit, event_writes, new_id};
 
 /// What an entry says, in words: "New → Acknowledged", "Assigned to Sam".
 pub fn summary(event: &Event, users: &[User], me: Option<&User>) -> String {

@@ -11,10 +11,10 @@ use crate::components::history::History;
 use crate::components::incident_fields::IncidentFields;
 use crate::components::incident_workflow::{IncidentSections, IncidentTriage};
 use crate::components::priority_badge::PriorityBadge;
-use crate::edits::{FormField, IncidentForm, SiteChoice, changed_writes};
 use crate::pages::new_incident::site_names;
 use crate::state::{Ctx, storage_problem};
-use crate::storage::{LocalStore, StoreError, StoredRecord};
+use outpost_client::edits::{FormField, IncidentForm, SiteChoice, changed_writes};
+use outpost_client::storage::{LocalStore, StoreError, StoredRecord};
 
 /// What the page reads from the tablet.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,13 +101,13 @@ pub fn IncidentPage() -> impl IntoView {
         let mut writes = changed_writes(&before, &after, &id.get_untracked(), &site);
         // An impact or urgency change appends a priority event in the same save.
         if let Some(user) = ctx.user.get_untracked() {
-            writes.extend(crate::workflow::priority_event_writes(
+            writes.extend(outpost_client::workflow::priority_event_writes(
                 form_levels(&before),
                 form_levels(&after),
                 &id.get_untracked(),
                 &user.id,
                 crate::now::wall_now(ctx),
-                &crate::workflow::new_id(),
+                &outpost_client::workflow::new_id(),
             ));
         }
         if writes.is_empty() {

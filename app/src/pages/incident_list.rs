@@ -15,11 +15,13 @@ use crate::components::list_filters::ListFilters;
 use crate::components::priority_badge::PriorityBadge;
 use crate::components::sla_chips::SlaChips;
 use crate::directory::use_directory;
-use crate::list_query::{ListQuery, Row, rows, same_rows, select, window as visible_range};
 use crate::now::{use_now, wall_now};
 use crate::state::{Ctx, storage_problem};
-use crate::storage::StoreError;
-use crate::workflow::{events_by_incident, sla_report};
+use outpost_client::list_query::{
+    ListQuery, Row, rows, same_rows, select, window as visible_range,
+};
+use outpost_client::storage::StoreError;
+use outpost_client::workflow::{events_by_incident, sla_report};
 
 /// Height of one row in CSS pixels, as `.incident-row` sets it (with its gap).
 pub const ROW_HEIGHT: f64 = 184.0;

@@ -8,10 +8,10 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use outpost_model::protocol::{LoginRequest, LoginResponse};
 
-use crate::api::ApiError;
-use crate::scheduler::sentence;
 use crate::state::{Ctx, storage_problem};
-use crate::storage::Session;
+use outpost_client::api::ApiError;
+use outpost_client::storage::Session;
+use outpost_client::words::sentence;
 
 /// What went wrong with a sign-in, in words.
 pub fn sign_in_problem(e: &ApiError) -> String {

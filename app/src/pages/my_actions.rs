@@ -7,7 +7,7 @@ use outpost_model::actions::is_outstanding;
 use crate::components::action_items::ActionItem;
 use crate::now::use_now;
 use crate::state::Ctx;
-use crate::storage::{LocalStore, StoredRecord};
+use outpost_client::storage::{LocalStore, StoredRecord};
 
 /// The actions owned by `user_id`, outstanding first, then by due date.
 pub fn my_actions(all: Vec<StoredRecord>, user_id: &str) -> Vec<StoredRecord> {

@@ -5,14 +5,14 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use outpost_model::time::format_rfc3339_ms;
 
-use crate::clock::tablet_now_ms;
 use crate::components::add_photo::Prepared;
 use crate::components::incident_fields::IncidentFields;
 use crate::components::quick_location::QuickLocation;
 use crate::components::quick_photos::QuickPhotos;
-use crate::edits::{FormField, IncidentForm, SiteChoice, new_incident_writes};
+use crate::now::tablet_now_ms;
 use crate::state::{Ctx, storage_problem};
-use crate::storage::{LocalStore, StoreError, StoredRecord};
+use outpost_client::edits::{FormField, IncidentForm, SiteChoice, new_incident_writes};
+use outpost_client::storage::{LocalStore, StoreError, StoredRecord};
 
 /// Known site records, for the datalist and to reuse a site by name.
 pub fn site_resource(ctx: Ctx) -> LocalResource<Result<Vec<StoredRecord>, StoreError>> {
@@ -89,15 +89,15 @@ pub fn NewIncidentPage() -> impl IntoView {
             let now = format_rfc3339_ms(at_ms);
             let mut writes = new_incident_writes(&draft, &id, &site, &user.id, &now);
             // The timeline starts with the incident, in the same save.
-            writes.extend(crate::workflow::event_writes(
+            writes.extend(outpost_client::workflow::event_writes(
                 &outpost_model::events::created(),
                 &id,
                 &user.id,
                 at_ms,
-                &crate::workflow::new_id(),
+                &outpost_client::workflow::new_id(),
             ));
             if let Some(fix) = location.get_untracked() {
-                writes.push(crate::edits::Write::new(
+                writes.push(outpost_client::edits::Write::new(
                     &outpost_model::schema::INCIDENTS,
                     &id,
                     "location",
@@ -107,14 +107,14 @@ pub fn NewIncidentPage() -> impl IntoView {
             // Photos taken on the form go in the same save, bytes included.
             let taken = photos.get_untracked();
             for (blob, name) in &taken {
-                writes.extend(crate::photos::attachment_writes(
+                writes.extend(outpost_client::photos::attachment_writes(
                     &id,
-                    &crate::workflow::new_id(),
+                    &outpost_client::workflow::new_id(),
                     blob,
                     name,
                     &user.id,
                     at_ms,
-                    &crate::workflow::new_id(),
+                    &outpost_client::workflow::new_id(),
                 ));
             }
             let blobs: Vec<_> = taken.into_iter().map(|(blob, _)| blob).collect();

@@ -8,10 +8,10 @@ use leptos_router::hooks::use_params_map;
 use outpost_model::schema::{self, PROBLEM_STATUSES, label};
 
 use crate::components::problem_link::link_write;
-use crate::edits::Write;
 use crate::state::{Ctx, storage_problem};
-use crate::storage::{LocalStore, StoreError, StoredRecord};
-use crate::workflow::can_manage;
+use outpost_client::edits::Write;
+use outpost_client::storage::{LocalStore, StoreError, StoredRecord};
+use outpost_client::workflow::can_manage;
 
 #[component]
 pub fn ProblemPage() -> impl IntoView {

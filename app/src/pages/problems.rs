@@ -10,10 +10,10 @@ use outpost_model::problems::{IncidentFacts, ProblemSuggestion, suggest};
 use outpost_model::schema::{self, label};
 
 use crate::components::problem_link::link_write;
-use crate::edits::{Write, site_name};
 use crate::state::{Ctx, storage_problem};
-use crate::storage::{LocalStore, StoreError, StoredRecord};
-use crate::workflow::{can_manage, new_id};
+use outpost_client::edits::{Write, site_name};
+use outpost_client::storage::{LocalStore, StoreError, StoredRecord};
+use outpost_client::workflow::{can_manage, new_id};
 
 /// The writes of a new problem, and of linking `incidents` to it.
 pub fn new_problem_writes(

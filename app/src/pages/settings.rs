@@ -10,11 +10,11 @@ use web_sys::HtmlInputElement;
 
 use crate::browser::files::{download, read_chosen};
 use crate::browser::storage::{estimate, persist, persisted, size_in_words};
-use crate::clock::tablet_now_ms;
+use crate::now::tablet_now_ms;
 use crate::state::{Ctx, storage_problem};
-use crate::storage::{FailedChange, LocalStore, StoreError, load_meta, meta};
-use crate::transfer::{ChangesFile, import};
-use crate::words::changes;
+use outpost_client::storage::{FailedChange, LocalStore, StoreError, load_meta, meta};
+use outpost_client::transfer::{ChangesFile, import};
+use outpost_client::words::changes;
 
 /// What the Storage section says.
 #[derive(Debug, Clone, PartialEq)]

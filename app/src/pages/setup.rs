@@ -8,11 +8,11 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use outpost_model::protocol::SetupRequest;
 
-use crate::accounts::{
-    PASSWORD_HINT, SetupProblem, WHERE_THE_CODE_IS, setup_form_problem, setup_problem,
-};
 use crate::pages::login::keep_session;
 use crate::state::Ctx;
+use outpost_client::accounts::{
+    PASSWORD_HINT, SetupProblem, WHERE_THE_CODE_IS, setup_form_problem, setup_problem,
+};
 
 #[component]
 pub fn SetupPage() -> impl IntoView {

@@ -8,16 +8,18 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::clock::tablet_now_ms;
 use crate::components::conflict_notice::conflict_sentence;
 use crate::components::photo_uploads::PhotoUploads;
 use crate::components::status_bar::hh_mm;
+use crate::now::tablet_now_ms;
 use crate::scheduler;
 use crate::state::{Ctx, storage_problem};
-use crate::storage::{
+use outpost_client::storage::{
     FailedChange, LocalStore, OutboxEntry, StoreError, StoredRecord, load_meta, meta,
 };
-use crate::words::{changes, download_progress, field_label, shortened, value_in_words, wait};
+use outpost_client::words::{
+    changes, download_progress, field_label, shortened, value_in_words, wait,
+};
 
 /// One record with changes waiting, as a line of the list.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,7 +76,7 @@ fn named(
 fn overview(
     outbox: Vec<OutboxEntry>,
     failed: Vec<FailedChange>,
-    conflicts: Vec<crate::storage::Conflict>,
+    conflicts: Vec<outpost_client::storage::Conflict>,
     incidents: &[StoredRecord],
     sites: &[StoredRecord],
 ) -> Overview {
@@ -116,7 +118,7 @@ fn overview(
                 text: format!(
                     "{}: \u{201c}{value}\u{201d} was not accepted: {}",
                     field_label(&c.field),
-                    crate::scheduler::sentence(&f.reason)
+                    outpost_client::words::sentence(&f.reason)
                 ),
             }
         })

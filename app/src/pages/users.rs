@@ -8,11 +8,11 @@ mod user_row;
 use leptos::prelude::*;
 use outpost_model::protocol::{Role, User};
 
-use crate::accounts::{NEEDS_NETWORK, account_problem};
 use crate::directory::{META_KEY, use_directory};
 use crate::state::Ctx;
-use crate::storage::save_meta;
 use add_user::AddUser;
+use outpost_client::accounts::{NEEDS_NETWORK, account_problem};
+use outpost_client::storage::save_meta;
 use user_row::UserRow;
 
 /// Whether the person on this tablet is an admin (the role they signed in

@@ -4,10 +4,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use outpost_model::protocol::{NewUserRequest, Role};
 
-use crate::accounts::{
+use crate::state::Ctx;
+use outpost_client::accounts::{
     PASSWORD_HINT, ROLES, account_problem, new_user_problem, role_label, role_summary, with_article,
 };
-use crate::state::Ctx;
 
 #[component]
 pub fn AddUser(on_added: Callback<()>) -> impl IntoView {

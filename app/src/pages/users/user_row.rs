@@ -5,8 +5,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use outpost_model::protocol::{Role, User, UserPatch};
 
-use crate::accounts::{Change, ROLES, account_problem, change_done, password_problem, role_label};
 use crate::state::Ctx;
+use outpost_client::accounts::{
+    Change, ROLES, account_problem, change_done, password_problem, role_label,
+};
 
 #[component]
 pub fn UserRow(

@@ -4,15 +4,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use outpost_app::list_query::{
+use outpost_client::list_query::{
     ListQuery, NOBODY, OPEN, Sort, encode, rows, same_rows, select, window,
 };
-use outpost_app::storage::StoredRecord;
+use outpost_client::storage::StoredRecord;
 use outpost_model::{Change, Hlc};
 use serde_json::{Value, json};
-use wasm_bindgen_test::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 const ME: &str = "0193f3a2-6c1e-7cc0-8a55-2f6e2b1d9c03";
 
@@ -30,7 +27,7 @@ fn incident(id: &str, fields: &[(&str, Value)]) -> StoredRecord {
     r
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn a_query_round_trips_through_the_url() {
     let q = ListQuery {
         q: "pump 3 & valve".into(),
@@ -61,7 +58,7 @@ fn a_query_round_trips_through_the_url() {
     assert_eq!(encode("é"), "%C3%A9");
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn filters_and_search_pick_the_matching_rows() {
     let a = "0193f3a2-6c1e-7cc0-8a55-2f6e2b1d9c01";
     let b = "0193f3a2-6c1e-7cc0-8a55-2f6e2b1d9c02";
@@ -145,7 +142,7 @@ fn filters_and_search_pick_the_matching_rows() {
     assert_eq!(ids(&by_priority), [a, b]);
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn windowing_draws_the_visible_rows_and_a_buffer() {
     // 10,000 rows of 100 px; the viewport shows 10 of them.
     assert_eq!(window(0.0, 1000.0, 100.0, 10_000, 5), 0..15);
@@ -159,7 +156,7 @@ fn windowing_draws_the_visible_rows_and_a_buffer() {
     assert_eq!(window(0.0, 1000.0, 100.0, 0, 5), 0..0);
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn selecting_shares_the_rows_instead_of_copying_them() {
     let a = "0193f3a2-6c1e-7cc0-8a55-2f6e2b1d9c01";
     let make = || {
@@ -184,7 +181,7 @@ fn selecting_shares_the_rows_instead_of_copying_them() {
     assert!(!same_rows(Some(&Vec::new()), Some(&all)));
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn rows_show_before_their_events_are_read_and_redraw_when_they_come() {
     let a = "0193f3a2-6c1e-7cc0-8a55-2f6e2b1d9c01";
     let record = incident(

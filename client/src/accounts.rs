@@ -5,7 +5,7 @@
 use outpost_model::protocol::Role;
 
 use crate::api::ApiError;
-use crate::scheduler::sentence;
+use crate::words::sentence;
 
 /// The shortest password the server accepts. The server decides (its
 /// `MIN_PASSWORD_LEN`); the forms only say so before a round trip.

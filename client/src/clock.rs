@@ -4,12 +4,6 @@
 
 use outpost_model::{Clock, Hlc};
 
-/// The tablet's own idea of now, in Unix milliseconds.
-pub fn tablet_now_ms() -> u64 {
-    // `Date.now()` is a whole number of milliseconds since 1970.
-    js_sys::Date::now().max(0.0) as u64
-}
-
 /// Server time minus tablet time, measured by one request: the server read its
 /// clock somewhere between sending and receiving, so assume the middle.
 pub fn measure_offset(server_ms: u64, sent_at_ms: u64, received_at_ms: u64) -> i64 {

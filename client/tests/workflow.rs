@@ -2,19 +2,16 @@
 //! and its event together, refusals are in words, assignments and priority
 //! changes leave events, and the timeline reads back newest first.
 
-use outpost_app::edits::stamp;
-use outpost_app::storage::memory::MemoryStore;
-use outpost_app::storage::{LocalStore, StoredRecord};
-use outpost_app::workflow::{
+use outpost_client::edits::stamp;
+use outpost_client::storage::memory::MemoryStore;
+use outpost_client::storage::{LocalStore, StoredRecord};
+use outpost_client::workflow::{
     Typed, assign_writes, event_writes, priority_event_writes, sla_report, timeline,
     transition_writes,
 };
 use outpost_model::lifecycle::Action;
 use outpost_model::{Change, Clock, Hlc, Levels, events, schema};
 use serde_json::{Value, json};
-use wasm_bindgen_test::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 const INCIDENT: &str = "0193f3a2-6c1e-7cc0-8a55-2f6e2b1d9c01";
 const EVENT: &str = "0193f3a2-6c1e-7cc0-8a55-2f6e2b1d9c02";
@@ -43,7 +40,7 @@ fn p2(status: &str) -> StoredRecord {
     ])
 }
 
-#[wasm_bindgen_test]
+#[tokio::test]
 async fn a_transition_saves_status_and_its_event_in_one_local_edit() {
     let writes = transition_writes(
         &p2("new"),
@@ -73,7 +70,7 @@ async fn a_transition_saves_status_and_its_event_in_one_local_edit() {
     assert!(outbox.iter().any(|e| e.change.collection == "events"));
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn closing_a_p2_without_a_complete_review_is_refused_in_words() {
     let refused = transition_writes(
         &p2("resolved"),
@@ -97,7 +94,7 @@ fn closing_a_p2_without_a_complete_review_is_refused_in_words() {
     assert!(transition_writes(&reviewed, Action::Close, &Typed::default(), SAM, AT, EVENT).is_ok());
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn resolving_needs_a_resolution_and_writes_it() {
     let none = transition_writes(
         &p2("in_progress"),
@@ -124,7 +121,7 @@ fn resolving_needs_a_resolution_and_writes_it() {
         && w.value == json!("Seal replaced")));
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn an_assignment_appends_an_event_and_the_same_assignee_writes_nothing() {
     let writes = assign_writes(&p2("new"), Some(SAM), SAM, AT, EVENT);
     assert!(
@@ -141,7 +138,7 @@ fn an_assignment_appends_an_event_and_the_same_assignee_writes_nothing() {
     assert!(assign_writes(&assigned, Some(SAM), SAM, AT, EVENT).is_empty());
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn a_priority_event_only_when_impact_or_urgency_changed() {
     let medium = Levels {
         impact: 2,
@@ -174,7 +171,7 @@ fn stored_event(id: &str, event: &outpost_model::NewEvent, at: u64) -> StoredRec
     r
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn the_timeline_is_newest_first_and_feeds_the_sla_chips() {
     let all = [
         stored_event(

@@ -40,7 +40,7 @@ pub fn conflict_key(collection: &str, id: &str, field: &str) -> String {
 /// stores so they merge identically. Returns how many fields changed and the
 /// conflicts: fields whose value was written on `device` (its stamp's node)
 /// and is now replaced by a different value written on another device.
-pub(crate) fn merge_pulled(
+pub fn merge_pulled(
     records: &mut BTreeMap<String, StoredRecord>,
     pulled: Vec<Change>,
     device: &str,

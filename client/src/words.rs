@@ -94,3 +94,13 @@ pub fn wait(ms: u64) -> String {
         (m, s) => format!("{m} min {s} s"),
     }
 }
+
+/// Ends a message with a full stop if it has none.
+pub fn sentence(text: &str) -> String {
+    let text = text.trim();
+    if text.ends_with(['.', '!', '?']) {
+        text.to_owned()
+    } else {
+        format!("{text}.")
+    }
+}

@@ -8,8 +8,8 @@ use indexed_db_futures::transaction::Transaction;
 use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::{IdbStore, from_js, to_js};
-use crate::storage::{StoreError, StoredBlob, Upload};
+use super::{IdbStore, from_js, idb_error, to_js};
+use outpost_client::storage::{StoreError, StoredBlob, Upload};
 
 pub(super) const BLOBS: &str = "blobs";
 pub(super) const UPLOADS: &str = "uploads";
@@ -56,22 +56,24 @@ pub(super) fn put_blobs(
     if blobs.is_empty() {
         return Ok(());
     }
-    let store = tx.object_store(BLOBS)?;
+    let store = tx.object_store(BLOBS).map_err(idb_error)?;
     for blob in blobs {
         store
             .put(blob_to_js(blob)?)
             .with_key(blob.sha256.clone())
             .without_key_type()
-            .primitive()?;
+            .primitive()
+            .map_err(idb_error)?;
     }
     if queue {
-        let uploads = tx.object_store(UPLOADS)?;
+        let uploads = tx.object_store(UPLOADS).map_err(idb_error)?;
         for blob in blobs {
             uploads
                 .put(to_js(&blob.upload())?)
                 .with_key(blob.sha256.clone())
                 .without_key_type()
-                .primitive()?;
+                .primitive()
+                .map_err(idb_error)?;
         }
     }
     Ok(())
@@ -81,28 +83,34 @@ impl IdbStore {
     pub(super) async fn read_blob(&self, sha256: &str) -> Result<Option<StoredBlob>, StoreError> {
         let tx = self.tx(&[BLOBS], false)?;
         let js: Option<JsValue> = tx
-            .object_store(BLOBS)?
+            .object_store(BLOBS)
+            .map_err(idb_error)?
             .get(sha256.to_owned())
-            .primitive()?
-            .await?;
+            .primitive()
+            .map_err(idb_error)?
+            .await
+            .map_err(idb_error)?;
         js.as_ref().map(blob_from_js).transpose()
     }
 
     pub(super) async fn write_blob(&self, blob: &StoredBlob) -> Result<(), StoreError> {
         let tx = self.tx(&[BLOBS], true)?;
         put_blobs(&tx, std::slice::from_ref(blob), false)?;
-        tx.commit().await?;
+        tx.commit().await.map_err(idb_error)?;
         Ok(())
     }
 
     pub(super) async fn read_uploads(&self) -> Result<Vec<Upload>, StoreError> {
         let tx = self.tx(&[UPLOADS], false)?;
         let all = tx
-            .object_store(UPLOADS)?
+            .object_store(UPLOADS)
+            .map_err(idb_error)?
             .get_all::<JsValue>()
-            .primitive()?
-            .await?;
-        all.map(|js| from_js(js?)).collect()
+            .primitive()
+            .map_err(idb_error)?
+            .await
+            .map_err(idb_error)?;
+        all.map(|js| from_js(js.map_err(idb_error)?)).collect()
     }
 
     pub(super) async fn finish_upload(
@@ -111,13 +119,21 @@ impl IdbStore {
         refused: Option<&str>,
     ) -> Result<(), StoreError> {
         let tx = self.tx(&[UPLOADS], true)?;
-        let store = tx.object_store(UPLOADS)?;
+        let store = tx.object_store(UPLOADS).map_err(idb_error)?;
         match refused {
             None => {
-                store.delete(sha256.to_owned()).primitive()?;
+                store
+                    .delete(sha256.to_owned())
+                    .primitive()
+                    .map_err(idb_error)?;
             }
             Some(reason) => {
-                let js: Option<JsValue> = store.get(sha256.to_owned()).primitive()?.await?;
+                let js: Option<JsValue> = store
+                    .get(sha256.to_owned())
+                    .primitive()
+                    .map_err(idb_error)?
+                    .await
+                    .map_err(idb_error)?;
                 if let Some(js) = js {
                     let mut upload: Upload = from_js(js)?;
                     upload.refused = Some(reason.to_owned());
@@ -125,11 +141,12 @@ impl IdbStore {
                         .put(to_js(&upload)?)
                         .with_key(sha256.to_owned())
                         .without_key_type()
-                        .primitive()?;
+                        .primitive()
+                        .map_err(idb_error)?;
                 }
             }
         }
-        tx.commit().await?;
+        tx.commit().await.map_err(idb_error)?;
         Ok(())
     }
 }

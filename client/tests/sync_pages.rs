@@ -4,21 +4,17 @@
 
 use std::cell::RefCell;
 
-use outpost_app::api::ApiError;
-use outpost_app::clock::DeviceClock;
-use outpost_app::storage::memory::MemoryStore;
-use outpost_app::storage::{FailedChange, LocalStore, load_meta, meta};
-use outpost_app::sync::{MAX_ROUNDS, SyncContext, SyncReport, sync_once};
+use outpost_client::api::ApiError;
+use outpost_client::clock::DeviceClock;
+use outpost_client::storage::memory::MemoryStore;
+use outpost_client::storage::{FailedChange, LocalStore, load_meta, meta};
+use outpost_client::sync::{MAX_ROUNDS, SyncContext, SyncReport, sync_once};
 use outpost_model::Clock;
 use outpost_model::protocol::{ChangeProblem, PullFormat, PulledRecord};
 use outpost_model::time::parse_rfc3339_ms;
 use serde_json::json;
-use wasm_bindgen_test::*;
 
-mod common;
-use common::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
+use outpost_client::testing::*;
 
 const SERVER_TIME: &str = "2026-11-26T21:38:04.123Z";
 
@@ -26,7 +22,7 @@ async fn sync(
     store: &MemoryStore,
     server: &FakeServer,
     rounds: &RefCell<Vec<usize>>,
-) -> Result<SyncReport, outpost_app::sync::SyncError> {
+) -> Result<SyncReport, outpost_client::sync::SyncError> {
     let now = parse_rfc3339_ms(SERVER_TIME).unwrap();
     let clock = RefCell::new(DeviceClock::new(Clock::new("dev-a").unwrap(), 0));
     sync_once(&SyncContext {
@@ -63,7 +59,7 @@ fn page(n: u64, cursor: &str, more: bool) -> outpost_model::protocol::SyncRespon
     )
 }
 
-#[wasm_bindgen_test]
+#[tokio::test]
 async fn an_interrupted_first_pull_resumes_from_the_last_page_and_reports_progress() {
     let store = MemoryStore::new();
     let server = FakeServer::default();
@@ -94,7 +90,7 @@ async fn an_interrupted_first_pull_resumes_from_the_last_page_and_reports_progre
     assert_eq!(store.records("incidents").await.unwrap().len(), 3);
 }
 
-#[wasm_bindgen_test]
+#[tokio::test]
 async fn a_long_pull_asks_for_the_next_page_while_storing_this_one() {
     let store = MemoryStore::new();
     let server = FakeServer::default();
@@ -126,7 +122,7 @@ async fn a_long_pull_asks_for_the_next_page_while_storing_this_one() {
     assert_eq!(store.records("incidents").await.unwrap().len(), 3);
 }
 
-#[wasm_bindgen_test]
+#[tokio::test]
 async fn a_pull_longer_than_the_round_limit_says_it_is_unfinished() {
     let store = MemoryStore::new();
     let server = FakeServer::default();
@@ -155,7 +151,7 @@ async fn a_pull_longer_than_the_round_limit_says_it_is_unfinished() {
     );
 }
 
-#[wasm_bindgen_test]
+#[tokio::test]
 async fn the_tablet_asks_for_records_and_stores_every_field_of_them() {
     let store = MemoryStore::new();
     let server = FakeServer::default();
@@ -186,7 +182,7 @@ async fn the_tablet_asks_for_records_and_stores_every_field_of_them() {
     assert_eq!(record.int("impact"), Some(2));
 }
 
-#[wasm_bindgen_test]
+#[tokio::test]
 async fn refused_changes_leave_the_outbox_and_are_kept_with_the_reason() {
     let store = MemoryStore::new();
     let clock = Clock::new("dev-a").unwrap();
@@ -220,9 +216,9 @@ async fn refused_changes_leave_the_outbox_and_are_kept_with_the_reason() {
     assert!(failed[0].reason.contains("ask a manager"));
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn a_pull_in_progress_reads_as_downloading_so_many_of_so_many() {
-    use outpost_app::words::download_progress;
+    use outpost_client::words::download_progress;
     assert_eq!(
         download_progress(3_200, Some(8_800)),
         "Downloading 3,200 of 12,000 changes"

@@ -11,8 +11,8 @@ use serde::{Serialize, de::DeserializeOwned};
 use serde_json::Value;
 use wasm_bindgen::JsValue;
 
-use super::{META, RECORDS};
-use crate::storage::{StoreError, StoredRecord};
+use super::{META, RECORDS, idb_error};
+use outpost_client::storage::{StoreError, StoredRecord};
 
 pub(super) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, StoreError> {
     let text = serde_json::to_string(value).map_err(|e| StoreError::Failed(e.to_string()))?;
@@ -46,16 +46,19 @@ pub(super) async fn read_records(
     tx: &Transaction<'_>,
     keys: impl IntoIterator<Item = String>,
 ) -> Result<BTreeMap<String, StoredRecord>, StoreError> {
-    let store = tx.object_store(RECORDS)?;
+    let store = tx.object_store(RECORDS).map_err(idb_error)?;
     // Every request goes out before the first is awaited.
     let mut pending = Vec::new();
     for key in keys {
-        let req = store.get::<JsValue, _, _>(key.clone()).primitive()?;
+        let req = store
+            .get::<JsValue, _, _>(key.clone())
+            .primitive()
+            .map_err(idb_error)?;
         pending.push((key, req));
     }
     let mut records = BTreeMap::new();
     for (key, req) in pending {
-        if let Some(js) = req.await? {
+        if let Some(js) = req.await.map_err(idb_error)? {
             records.insert(key, record_from_js(js)?);
         }
     }
@@ -66,23 +69,26 @@ pub(super) fn write_records(
     tx: &Transaction<'_>,
     records: &BTreeMap<String, StoredRecord>,
 ) -> Result<(), StoreError> {
-    let store = tx.object_store(RECORDS)?;
+    let store = tx.object_store(RECORDS).map_err(idb_error)?;
     for (key, record) in records {
         store
             .put(record_to_js(record)?)
             .with_key(key.clone())
             .without_key_type()
-            .primitive()?;
+            .primitive()
+            .map_err(idb_error)?;
     }
     Ok(())
 }
 
 pub(super) fn put_meta(tx: &Transaction<'_>, key: &str, value: &Value) -> Result<(), StoreError> {
-    tx.object_store(META)?
+    tx.object_store(META)
+        .map_err(idb_error)?
         .put(to_js(value)?)
         .with_key(key.to_owned())
         .without_key_type()
-        .primitive()?;
+        .primitive()
+        .map_err(idb_error)?;
     Ok(())
 }
 

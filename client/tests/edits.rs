@@ -1,16 +1,13 @@
 //! Turning forms into writes: site reuse by name, only changed fields, the
 //! fields a new incident gets, form problems in words, and sync back-off.
 
-use outpost_app::edits::{
+use outpost_client::edits::{
     FormField, IncidentForm, SiteChoice, Write, changed_writes, new_incident_writes,
 };
-use outpost_app::scheduler::{BACKOFF_CAP_MS, backoff_ms};
-use outpost_app::storage::StoredRecord;
+use outpost_client::schedule::{BACKOFF_CAP_MS, backoff_ms};
+use outpost_client::storage::StoredRecord;
 use outpost_model::{Change, Hlc};
 use serde_json::json;
-use wasm_bindgen_test::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 const SITE: &str = "0193f3a2-6c1e-7cc0-8a55-2f6e2b1d9c02";
 const ID: &str = "0193f3a2-6c1e-7cc0-8a55-2f6e2b1d9c01";
@@ -42,7 +39,7 @@ fn fields(writes: &[Write]) -> Vec<(&str, &str)> {
     writes.iter().map(|w| (w.collection, w.field)).collect()
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn an_existing_site_is_reused_by_name_whatever_the_case() {
     let sites = [site(SITE, "North Yard", false)];
     let choice = SiteChoice::resolve(&sites, "  north yard ", || unreachable!());
@@ -50,7 +47,7 @@ fn an_existing_site_is_reused_by_name_whatever_the_case() {
     assert!(choice.writes().is_empty());
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn an_unknown_or_deleted_site_name_makes_a_new_site() {
     let sites = [site(SITE, "North yard", true)];
     let choice = SiteChoice::resolve(&sites, "North yard", || "new-id".into());
@@ -68,7 +65,7 @@ fn an_unknown_or_deleted_site_name_makes_a_new_site() {
     );
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn a_new_incident_writes_every_field_with_defaults() {
     let choice = SiteChoice::Existing(SITE.into());
     let writes = new_incident_writes(
@@ -121,7 +118,7 @@ fn a_new_incident_writes_every_field_with_defaults() {
     }
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn only_changed_fields_are_written() {
     let before = IncidentForm {
         status: "new".into(),
@@ -141,7 +138,7 @@ fn only_changed_fields_are_written() {
     assert!(changed_writes(&before, &before, ID, &SiteChoice::None).is_empty());
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn form_problems_name_the_field_in_words() {
     let blank = IncidentForm::blank();
     let problems = blank.problems();
@@ -154,7 +151,7 @@ fn form_problems_name_the_field_in_words() {
     assert_eq!(blank.priority().map(|p| p.description()), Some("P3 medium"));
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn backoff_grows_and_is_capped_at_five_minutes() {
     assert_eq!(backoff_ms(1, 0.0), 1_000);
     assert_eq!(backoff_ms(1, 1.0), 2_000);

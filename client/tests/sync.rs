@@ -4,20 +4,16 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use outpost_app::api::ApiError;
-use outpost_app::clock::{DeviceClock, corrected, measure_offset};
-use outpost_app::storage::memory::MemoryStore;
-use outpost_app::storage::{LocalStore, load_meta, meta};
-use outpost_app::sync::{SHIFT_MARGIN_MS, SyncContext, SyncError, sync_once};
+use outpost_client::api::ApiError;
+use outpost_client::clock::{DeviceClock, corrected, measure_offset};
+use outpost_client::storage::memory::MemoryStore;
+use outpost_client::storage::{LocalStore, load_meta, meta};
+use outpost_client::sync::{SHIFT_MARGIN_MS, SyncContext, SyncError, sync_once};
 use outpost_model::Clock;
 use outpost_model::time::parse_rfc3339_ms;
 use serde_json::json;
-use wasm_bindgen_test::*;
 
-mod common;
-use common::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
+use outpost_client::testing::*;
 
 const SERVER_TIME: &str = "2026-11-26T21:38:04.123Z";
 const HOUR: u64 = 3_600_000;
@@ -52,7 +48,10 @@ impl Device {
         self.store.save_local(&[c], &snapshot).await.unwrap();
     }
 
-    async fn sync(&self, server: &FakeServer) -> Result<outpost_app::sync::SyncReport, SyncError> {
+    async fn sync(
+        &self,
+        server: &FakeServer,
+    ) -> Result<outpost_client::sync::SyncReport, SyncError> {
         let now = self.tablet_now.clone();
         let tablet_now = move || now.get();
         sync_once(&SyncContext {
@@ -68,7 +67,7 @@ impl Device {
     }
 }
 
-#[wasm_bindgen_test]
+#[tokio::test]
 async fn sync_sends_the_outbox_applies_pulled_changes_and_stores_the_cursor() {
     let device = Device::new(server_ms());
     device.edit("title", json!("mine")).await;
@@ -106,7 +105,7 @@ async fn sync_sends_the_outbox_applies_pulled_changes_and_stores_the_cursor() {
     assert_eq!(cursor.as_deref(), Some("c1"));
 }
 
-#[wasm_bindgen_test]
+#[tokio::test]
 async fn sync_keeps_pulling_while_the_server_says_more() {
     let device = Device::new(server_ms());
     let server = FakeServer::default();
@@ -134,7 +133,7 @@ async fn sync_keeps_pulling_while_the_server_says_more() {
     assert_eq!(r.str("title"), Some("b"));
 }
 
-#[wasm_bindgen_test]
+#[tokio::test]
 async fn an_edit_made_during_a_sync_stays_in_the_outbox_until_sent() {
     let device = Device::new(server_ms());
     device.edit("title", json!("before")).await;
@@ -165,7 +164,7 @@ async fn an_edit_made_during_a_sync_stays_in_the_outbox_until_sent() {
     assert_eq!(requests[1].changes[0].value, json!("during"));
 }
 
-#[wasm_bindgen_test]
+#[tokio::test]
 async fn a_failed_sync_keeps_every_change() {
     let device = Device::new(server_ms());
     device.edit("title", json!("x")).await;
@@ -183,7 +182,7 @@ async fn a_failed_sync_keeps_every_change() {
     assert_eq!(device.store.outbox_len().await.unwrap(), 1);
 }
 
-#[wasm_bindgen_test]
+#[tokio::test]
 async fn the_server_offset_corrects_later_stamps() {
     // The tablet's clock is 2 hours slow.
     let device = Device::new(server_ms() - 2 * HOUR);
@@ -201,7 +200,7 @@ async fn the_server_offset_corrects_later_stamps() {
     assert_eq!(stamp.wall_ms, server_ms());
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn offset_is_measured_at_the_middle_of_the_request() {
     assert_eq!(measure_offset(10_500, 1_000, 2_000), 9_000);
     assert_eq!(measure_offset(1_000, 1_500, 1_500), -500);
@@ -209,7 +208,7 @@ fn offset_is_measured_at_the_middle_of_the_request() {
     assert_eq!(corrected(1_000, 500), 1_500);
 }
 
-#[wasm_bindgen_test]
+#[tokio::test]
 async fn clock_ahead_pulls_unsent_changes_back_in_order_and_retries_once() {
     // The tablet's clock is 3 hours fast; three edits are made offline.
     let device = Device::new(server_ms() + 3 * HOUR);
@@ -260,7 +259,7 @@ async fn clock_ahead_pulls_unsent_changes_back_in_order_and_retries_once() {
     assert!(next.wall_ms <= server_ms() + 1_000 && next > retried[2]);
 }
 
-#[wasm_bindgen_test]
+#[tokio::test]
 async fn clock_ahead_twice_gives_up_and_keeps_the_changes() {
     let device = Device::new(server_ms() + HOUR);
     device.edit("title", json!("one")).await;

@@ -5,7 +5,10 @@ use outpost_model::schema::{self, Collection, ValidationError};
 use outpost_model::{Change, Priority};
 use serde_json::Value;
 
-use crate::storage::StoredRecord;
+use std::cell::RefCell;
+
+use crate::clock::DeviceClock;
+use crate::storage::{LocalStore, StoreError, StoredBlob, StoredRecord};
 
 /// The incident fields the forms edit, as the text the controls hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -322,4 +325,28 @@ pub fn stamp(writes: Vec<Write>, mut next_hlc: impl FnMut() -> outpost_model::Hl
             hlc: next_hlc(),
         })
         .collect()
+}
+
+/// A local edit from start to end, as every tablet makes it: stamps `writes`
+/// in order with the device clock at `tablet_ms`, then saves them, with any
+/// photo bytes, in one store transaction together with the clock. Gives back
+/// the stamped changes.
+pub async fn save_local<S: LocalStore>(
+    store: &S,
+    clock: &RefCell<DeviceClock>,
+    writes: Vec<Write>,
+    blobs: &[StoredBlob],
+    tablet_ms: u64,
+) -> Result<Vec<Change>, StoreError> {
+    // The clock is stamped and copied before the store is awaited, so no
+    // borrow is held while another task may stamp.
+    let (changes, snapshot) = {
+        let mut clock = clock.borrow_mut();
+        let changes = stamp(writes, || clock.stamp(tablet_ms));
+        (changes, clock.clock.clone())
+    };
+    store
+        .save_local_with_blobs(&changes, &snapshot, blobs)
+        .await?;
+    Ok(changes)
 }

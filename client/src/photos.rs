@@ -24,10 +24,11 @@ pub struct Photo {
 }
 
 impl Photo {
-    /// The image's text alternative: its name and when it was added.
-    pub fn alt(&self) -> String {
+    /// The image's text alternative: its name and when it was added, with
+    /// `day_time` writing the time as the tablet's people read it.
+    pub fn alt(&self, day_time: impl Fn(u64) -> String) -> String {
         match self.added_ms {
-            Some(ms) => format!("Photo {}, added {}", self.name, crate::now::day_time(ms)),
+            Some(ms) => format!("Photo {}, added {}", self.name, day_time(ms)),
             None => format!("Photo {}", self.name),
         }
     }

@@ -20,8 +20,8 @@ use outpost_model::{Change, Clock};
 use serde_json::Value;
 use wasm_bindgen::JsValue;
 
-use super::conflict::merge_pulled;
-use super::{
+use outpost_client::storage::conflict::merge_pulled;
+use outpost_client::storage::{
     Conflict, FailedChange, LocalStore, OutboxEntry, Restamp, StoreError, StoredBlob, StoredRecord,
     SyncDone, SyncStored, Upload, conflict_key, keys_of, meta, record_key, restamp_records,
 };
@@ -46,16 +46,15 @@ pub struct IdbStore {
     db: Database,
 }
 
-impl From<indexed_db_futures::error::Error> for StoreError {
-    fn from(e: indexed_db_futures::error::Error) -> Self {
-        // IndexedDB reports a full quota as a DOMException named
-        // `QuotaExceededError`, on the request or on the aborted transaction.
-        let text = e.to_string();
-        if text.contains("QuotaExceeded") || format!("{e:?}").contains("QuotaExceeded") {
-            StoreError::Full
-        } else {
-            StoreError::Failed(text)
-        }
+/// An IndexedDB failure as the client's [`StoreError`].
+pub(crate) fn idb_error(e: indexed_db_futures::error::Error) -> StoreError {
+    // IndexedDB reports a full quota as a DOMException named
+    // `QuotaExceededError`, on the request or on the aborted transaction.
+    let text = e.to_string();
+    if text.contains("QuotaExceeded") || format!("{e:?}").contains("QuotaExceeded") {
+        StoreError::Full
+    } else {
+        StoreError::Failed(text)
     }
 }
 
@@ -112,7 +111,11 @@ impl IdbStore {
         } else {
             TransactionMode::Readonly
         };
-        Ok(self.db.transaction(stores).with_mode(mode).build()?)
+        self.db
+            .transaction(stores)
+            .with_mode(mode)
+            .build()
+            .map_err(idb_error)
     }
 
     /// A write that is the only copy of what a person typed (a local edit,
@@ -124,34 +127,42 @@ impl IdbStore {
     /// pulled again because its cursor is lost with it.
     fn tx_strict(&self, stores: &[&str]) -> Result<Transaction<'_>, StoreError> {
         let options = TransactionOptions::new().with_durability(TransactionDurability::Strict);
-        Ok(self
-            .db
+        self.db
             .transaction(stores)
             .with_mode(TransactionMode::Readwrite)
             .with_options(options)
-            .build()?)
+            .build()
+            .map_err(idb_error)
     }
 }
 
 impl LocalStore for IdbStore {
     async fn record(&self, collection: &str, id: &str) -> Result<Option<StoredRecord>, StoreError> {
         let tx = self.tx(&[RECORDS], false)?;
-        let store = tx.object_store(RECORDS)?;
-        let js: Option<JsValue> = store.get(record_key(collection, id)).primitive()?.await?;
+        let store = tx.object_store(RECORDS).map_err(idb_error)?;
+        let js: Option<JsValue> = store
+            .get(record_key(collection, id))
+            .primitive()
+            .map_err(idb_error)?
+            .await
+            .map_err(idb_error)?;
         js.map(record_from_js).transpose()
     }
 
     async fn records(&self, collection: &str) -> Result<Vec<StoredRecord>, StoreError> {
         let tx = self.tx(&[RECORDS], false)?;
-        let store = tx.object_store(RECORDS)?;
+        let store = tx.object_store(RECORDS).map_err(idb_error)?;
         // '0' is the character after '/', so this range is exactly "collection/…".
         let range = format!("{collection}/")..format!("{collection}0");
         let all = store
             .get_all::<JsValue>()
             .with_query::<String, _>(range)
-            .primitive()?
-            .await?;
-        all.map(|js| record_from_js(js?)).collect()
+            .primitive()
+            .map_err(idb_error)?
+            .await
+            .map_err(idb_error)?;
+        all.map(|js| record_from_js(js.map_err(idb_error)?))
+            .collect()
     }
 
     async fn save_local_with_blobs(
@@ -169,16 +180,17 @@ impl LocalStore for IdbStore {
         let mut records = read_records(&tx, keys_of(changes)).await?;
         merge_pulled(&mut records, changes.to_vec(), clock.node());
         write_records(&tx, &records)?;
-        let outbox = tx.object_store(OUTBOX)?;
-        let conflicts = tx.object_store(CONFLICTS)?;
+        let outbox = tx.object_store(OUTBOX).map_err(idb_error)?;
+        let conflicts = tx.object_store(CONFLICTS).map_err(idb_error)?;
         for change in changes {
-            outbox.add(to_js(change)?).primitive()?;
+            outbox.add(to_js(change)?).primitive().map_err(idb_error)?;
             conflicts
                 .delete(conflict_key(&change.collection, &change.id, &change.field))
-                .primitive()?;
+                .primitive()
+                .map_err(idb_error)?;
         }
         put_meta(&tx, meta::CLOCK, &clock_json(clock)?)?;
-        tx.commit().await?;
+        tx.commit().await.map_err(idb_error)?;
         Ok(())
     }
 
@@ -200,17 +212,28 @@ impl LocalStore for IdbStore {
 
     async fn outbox(&self, limit: u32) -> Result<Vec<OutboxEntry>, StoreError> {
         let tx = self.tx(&[OUTBOX], false)?;
-        let store = tx.object_store(OUTBOX)?;
+        let store = tx.object_store(OUTBOX).map_err(idb_error)?;
         // Keys and values come back in the same (key) order within one transaction.
-        let keys = store.get_all_keys::<f64>().with_limit(limit).primitive()?;
-        let values = store.get_all::<JsValue>().with_limit(limit).primitive()?;
-        let (keys, values) = (keys.await?, values.await?);
+        let keys = store
+            .get_all_keys::<f64>()
+            .with_limit(limit)
+            .primitive()
+            .map_err(idb_error)?;
+        let values = store
+            .get_all::<JsValue>()
+            .with_limit(limit)
+            .primitive()
+            .map_err(idb_error)?;
+        let (keys, values) = (
+            keys.await.map_err(idb_error)?,
+            values.await.map_err(idb_error)?,
+        );
         keys.zip(values)
             .map(|(key, value)| {
                 Ok(OutboxEntry {
                     // Auto-increment keys are whole numbers well below 2^53.
-                    seq: key? as u64,
-                    change: from_js(value?)?,
+                    seq: key.map_err(idb_error)? as u64,
+                    change: from_js(value.map_err(idb_error)?)?,
                 })
             })
             .collect()
@@ -218,25 +241,38 @@ impl LocalStore for IdbStore {
 
     async fn outbox_len(&self) -> Result<u32, StoreError> {
         let tx = self.tx(&[OUTBOX], false)?;
-        Ok(tx.object_store(OUTBOX)?.count().primitive()?.await?)
+        tx.object_store(OUTBOX)
+            .map_err(idb_error)?
+            .count()
+            .primitive()
+            .map_err(idb_error)?
+            .await
+            .map_err(idb_error)
     }
 
     async fn rewrite_outbox(&self, restamps: &[Restamp], clock: &Clock) -> Result<(), StoreError> {
         let tx = self.tx_strict(&[RECORDS, OUTBOX, META])?;
-        let store = tx.object_store(OUTBOX)?;
+        let store = tx.object_store(OUTBOX).map_err(idb_error)?;
         let mut pending = Vec::new();
         for r in restamps {
             let seq = r.entry.seq as f64;
-            pending.push((&r.entry, store.get::<JsValue, _, _>(seq).primitive()?));
+            pending.push((
+                &r.entry,
+                store
+                    .get::<JsValue, _, _>(seq)
+                    .primitive()
+                    .map_err(idb_error)?,
+            ));
         }
         for (entry, req) in pending {
             // An entry acknowledged meanwhile stays gone.
-            if req.await?.is_some() {
+            if req.await.map_err(idb_error)?.is_some() {
                 store
                     .put(to_js(&entry.change)?)
                     .with_key(entry.seq as f64)
                     .without_key_type()
-                    .primitive()?;
+                    .primitive()
+                    .map_err(idb_error)?;
             }
         }
         let changes: Vec<Change> = restamps.iter().map(|r| r.entry.change.clone()).collect();
@@ -244,42 +280,48 @@ impl LocalStore for IdbStore {
         restamp_records(&mut records, restamps);
         write_records(&tx, &records)?;
         put_meta(&tx, meta::CLOCK, &clock_json(clock)?)?;
-        tx.commit().await?;
+        tx.commit().await.map_err(idb_error)?;
         Ok(())
     }
 
     async fn finish_sync(&self, done: SyncDone<'_>) -> Result<SyncStored, StoreError> {
         let tx = self.tx(&[RECORDS, OUTBOX, META, CONFLICTS], true)?;
-        let outbox = tx.object_store(OUTBOX)?;
+        let outbox = tx.object_store(OUTBOX).map_err(idb_error)?;
         for seq in done.acknowledged {
-            outbox.delete(*seq as f64).primitive()?;
+            outbox.delete(*seq as f64).primitive().map_err(idb_error)?;
         }
         let mut records = read_records(&tx, keys_of(&done.pulled)).await?;
         let (updated, found) = merge_pulled(&mut records, done.pulled, done.clock.node());
         write_records(&tx, &records)?;
-        let conflicts = tx.object_store(CONFLICTS)?;
+        let conflicts = tx.object_store(CONFLICTS).map_err(idb_error)?;
         for conflict in &found {
             conflicts
                 .put(to_js(conflict)?)
                 .with_key(conflict.key())
                 .without_key_type()
-                .primitive()?;
+                .primitive()
+                .map_err(idb_error)?;
         }
         put_meta(&tx, meta::CLOCK, &clock_json(done.clock)?)?;
         match done.cursor {
             Some(c) => put_meta(&tx, meta::CURSOR, &Value::from(c))?,
             None => {
-                tx.object_store(META)?
+                tx.object_store(META)
+                    .map_err(idb_error)?
                     .delete(meta::CURSOR.to_owned())
-                    .primitive()?;
+                    .primitive()
+                    .map_err(idb_error)?;
             }
         }
         if !done.failed.is_empty() {
             let stored: Option<JsValue> = tx
-                .object_store(META)?
+                .object_store(META)
+                .map_err(idb_error)?
                 .get(meta::FAILED.to_owned())
-                .primitive()?
-                .await?;
+                .primitive()
+                .map_err(idb_error)?
+                .await
+                .map_err(idb_error)?;
             let mut failed: Vec<FailedChange> = match stored {
                 Some(js) => from_js(js)?,
                 None => Vec::new(),
@@ -289,7 +331,7 @@ impl LocalStore for IdbStore {
         }
         put_meta(&tx, meta::OFFSET_MS, &Value::from(done.offset_ms))?;
         put_meta(&tx, meta::LAST_SYNCED, &Value::from(done.synced_at_ms))?;
-        tx.commit().await?;
+        tx.commit().await.map_err(idb_error)?;
         Ok(SyncStored {
             updated,
             records: records.into_values().collect(),
@@ -299,29 +341,37 @@ impl LocalStore for IdbStore {
     async fn conflicts(&self) -> Result<Vec<Conflict>, StoreError> {
         let tx = self.tx(&[CONFLICTS], false)?;
         let all = tx
-            .object_store(CONFLICTS)?
+            .object_store(CONFLICTS)
+            .map_err(idb_error)?
             .get_all::<JsValue>()
-            .primitive()?
-            .await?;
-        all.map(|js| from_js(js?)).collect()
+            .primitive()
+            .map_err(idb_error)?
+            .await
+            .map_err(idb_error)?;
+        all.map(|js| from_js(js.map_err(idb_error)?)).collect()
     }
 
     async fn dismiss_conflict(&self, key: &str) -> Result<(), StoreError> {
         let tx = self.tx(&[CONFLICTS], true)?;
-        tx.object_store(CONFLICTS)?
+        tx.object_store(CONFLICTS)
+            .map_err(idb_error)?
             .delete(key.to_owned())
-            .primitive()?;
-        tx.commit().await?;
+            .primitive()
+            .map_err(idb_error)?;
+        tx.commit().await.map_err(idb_error)?;
         Ok(())
     }
 
     async fn meta(&self, key: &str) -> Result<Option<Value>, StoreError> {
         let tx = self.tx(&[META], false)?;
         let js: Option<JsValue> = tx
-            .object_store(META)?
+            .object_store(META)
+            .map_err(idb_error)?
             .get(key.to_owned())
-            .primitive()?
-            .await?;
+            .primitive()
+            .map_err(idb_error)?
+            .await
+            .map_err(idb_error)?;
         js.map(from_js).transpose()
     }
 
@@ -330,10 +380,14 @@ impl LocalStore for IdbStore {
         match value {
             Some(v) => put_meta(&tx, key, &v)?,
             None => {
-                tx.object_store(META)?.delete(key.to_owned()).primitive()?;
+                tx.object_store(META)
+                    .map_err(idb_error)?
+                    .delete(key.to_owned())
+                    .primitive()
+                    .map_err(idb_error)?;
             }
         }
-        tx.commit().await?;
+        tx.commit().await.map_err(idb_error)?;
         Ok(())
     }
 }

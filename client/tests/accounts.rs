@@ -2,16 +2,13 @@
 //! before it sends anything, and what each error the server can answer reads
 //! as, so a person always learns what to do next.
 
-use outpost_app::accounts::{
+use outpost_client::accounts::{
     Change, MIN_PASSWORD_LEN, NEEDS_NETWORK, account_problem, as_sentence, change_done,
     new_user_problem, password_problem, role_label, setup_form_problem, setup_problem,
     with_article,
 };
-use outpost_app::api::{ApiError, error_from};
+use outpost_client::api::{ApiError, error_from};
 use outpost_model::protocol::Role;
-use wasm_bindgen_test::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 /// The answer the server sends for `code`, through the app's own mapping.
 fn refused(status: u16, code: &str, message: &str) -> ApiError {
@@ -19,7 +16,7 @@ fn refused(status: u16, code: &str, message: &str) -> ApiError {
     error_from(status, &body)
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn setup_form_names_the_first_missing_thing() {
     assert_eq!(
         setup_form_problem(" - ", "admin", "long enough", "long enough").as_deref(),
@@ -39,7 +36,7 @@ fn setup_form_names_the_first_missing_thing() {
     );
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn a_mistyped_confirmation_or_a_short_password_is_caught_before_sending() {
     assert_eq!(
         setup_form_problem("K7QM-2XRD-9FHT", "admin", "long enough", "long enougj").as_deref(),
@@ -58,7 +55,7 @@ fn a_mistyped_confirmation_or_a_short_password_is_caught_before_sending() {
     assert_eq!(new_user_problem("rita", "long enough"), None);
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn a_wrong_setup_code_says_where_to_find_the_right_one() {
     let p = setup_problem(&refused(
         403,
@@ -69,7 +66,7 @@ fn a_wrong_setup_code_says_where_to_find_the_right_one() {
     assert!(!p.offer_sign_in);
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn a_server_already_set_up_offers_sign_in() {
     let p = setup_problem(&refused(
         409,
@@ -84,7 +81,7 @@ fn a_server_already_set_up_offers_sign_in() {
     );
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn the_servers_password_rule_reaches_the_person_as_a_sentence() {
     let p = setup_problem(&refused(
         422,
@@ -105,7 +102,7 @@ fn the_servers_password_rule_reaches_the_person_as_a_sentence() {
     );
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn setup_offline_and_too_many_codes_say_what_to_do() {
     assert!(
         setup_problem(&ApiError::Offline)
@@ -120,7 +117,7 @@ fn setup_offline_and_too_many_codes_say_what_to_do() {
     );
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn account_errors_read_as_sentences_to_act_on() {
     assert!(account_problem(&ApiError::Offline).starts_with(NEEDS_NETWORK));
     assert_eq!(
@@ -153,7 +150,7 @@ fn account_errors_read_as_sentences_to_act_on() {
     );
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn confirmations_name_the_person_and_what_changed() {
     assert_eq!(
         change_done("rita", &Change::Role(Role::Admin)),

@@ -2,15 +2,11 @@
 //! valid file becomes writes to stamp anew, and a file with one invalid
 //! change or of another kind is refused whole, in words.
 
-use outpost_app::storage::{FailedChange, OutboxEntry};
-use outpost_app::transfer::{ChangesFile, ImportError, import};
+use outpost_client::storage::{FailedChange, OutboxEntry};
+use outpost_client::transfer::{ChangesFile, ImportError, import};
 use serde_json::json;
-use wasm_bindgen_test::*;
 
-mod common;
-use common::*;
-
-wasm_bindgen_test_configure!(run_in_browser);
+use outpost_client::testing::*;
 
 fn file(changes: Vec<outpost_model::Change>, refused: Vec<FailedChange>) -> String {
     let outbox = changes
@@ -25,7 +21,7 @@ fn file(changes: Vec<outpost_model::Change>, refused: Vec<FailedChange>) -> Stri
     serde_json::to_string(&f).unwrap()
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn a_downloaded_file_imports_as_the_same_values_in_order() {
     let text = file(
         vec![
@@ -55,7 +51,7 @@ fn a_downloaded_file_imports_as_the_same_values_in_order() {
     );
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn one_invalid_change_refuses_the_whole_file_naming_it() {
     let text = file(
         vec![
@@ -76,7 +72,7 @@ fn one_invalid_change_refuses_the_whole_file_naming_it() {
     }
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn other_json_is_not_taken_for_changes() {
     let err = import(r#"{"hello": "world"}"#).unwrap_err();
     assert!(

@@ -5,7 +5,6 @@
 pub mod blobs;
 pub mod cache;
 pub mod conflict;
-pub mod idb;
 pub mod memory;
 
 use std::collections::BTreeMap;
@@ -58,7 +57,7 @@ pub enum StoreError {
 
 /// The store keys of the records `changes` touch, sorted, each once. A
 /// record's changes usually come one after another, so its key is made once.
-pub(crate) fn keys_of(changes: &[Change]) -> Vec<String> {
+pub fn keys_of(changes: &[Change]) -> Vec<String> {
     let mut keys: Vec<String> = Vec::new();
     let mut last: Option<&Change> = None;
     for c in changes {
@@ -316,7 +315,7 @@ pub async fn load_clock(store: &impl LocalStore, device_id: &str) -> Result<Cloc
 }
 
 /// Moves record fields that still hold a restamped write to its new stamp.
-pub(crate) fn restamp_records(records: &mut BTreeMap<String, StoredRecord>, restamps: &[Restamp]) {
+pub fn restamp_records(records: &mut BTreeMap<String, StoredRecord>, restamps: &[Restamp]) {
     for r in restamps {
         let change = &r.entry.change;
         let key = record_key(&change.collection, &change.id);
