@@ -1,11 +1,9 @@
-//! The IndexedDB store in a real browser: atomic local edits, persistence
-//! across re-opening, per-field merge of pulled changes, acknowledged-only
-//! outbox removal.
+//! What only the IndexedDB store must do, beyond the store contract that
+//! every store keeps (`app/tests/store_contract.rs`): survive re-opening,
+//! read records older app versions wrote, and wait for an older tab.
 
 use outpost_app::idb::IdbStore;
-use outpost_client::storage::{
-    LocalStore, Restamp, SyncDone, device_id, load_clock, load_meta, meta,
-};
+use outpost_client::storage::{LocalStore, device_id, load_clock};
 use outpost_model::Clock;
 use serde_json::json;
 use wasm_bindgen_test::*;
@@ -46,136 +44,6 @@ async fn local_edit_writes_record_and_outbox_and_survives_reopening() {
     assert!(outbox.windows(2).all(|w| w[0].seq < w[1].seq));
     assert_eq!(store.outbox_len().await.unwrap(), 3);
     assert_eq!(load_clock(&store, "dev-a").await.unwrap(), clock);
-}
-
-#[wasm_bindgen_test]
-async fn records_lists_only_the_asked_collection() {
-    let store = IdbStore::open(&unique_db("collections")).await.unwrap();
-    let clock = Clock::new("dev-a").unwrap();
-    let mut site = change(INCIDENT, "name", json!("Depot"), 5, "dev-a");
-    site.collection = "sites".into();
-    store
-        .save_local(
-            &[site, change(INCIDENT, "title", json!("t"), 5, "dev-a")],
-            &clock,
-        )
-        .await
-        .unwrap();
-    let sites = store.records("sites").await.unwrap();
-    assert_eq!(sites.len(), 1);
-    assert_eq!(sites[0].str("name"), Some("Depot"));
-    assert_eq!(store.records("incidents").await.unwrap().len(), 1);
-    assert!(store.records("events").await.unwrap().is_empty());
-}
-
-#[wasm_bindgen_test]
-async fn pulled_changes_merge_per_field_and_older_ones_are_ignored() {
-    let store = IdbStore::open(&unique_db("merge")).await.unwrap();
-    let clock = Clock::new("dev-a").unwrap();
-    store
-        .save_local(
-            &[
-                change(INCIDENT, "title", json!("mine, newer"), 2_000, "dev-a"),
-                change(INCIDENT, "status", json!("new"), 2_000, "dev-a"),
-            ],
-            &clock,
-        )
-        .await
-        .unwrap();
-    let pulled = [
-        change(INCIDENT, "title", json!("theirs, older"), 1_000, "dev-b"),
-        change(INCIDENT, "status", json!("in_progress"), 3_000, "dev-b"),
-        change(INCIDENT, "description", json!("from b"), 500, "dev-b"),
-    ];
-    let updated = store
-        .finish_sync(SyncDone {
-            acknowledged: &[],
-            pulled: pulled.to_vec(),
-            clock: &clock,
-            cursor: Some("c1"),
-            offset_ms: 0,
-            synced_at_ms: 9,
-            failed: &[],
-        })
-        .await
-        .unwrap();
-    assert_eq!(updated.updated, 2);
-    let r = store.record("incidents", INCIDENT).await.unwrap().unwrap();
-    assert_eq!(r.str("title"), Some("mine, newer"));
-    assert_eq!(r.str("status"), Some("in_progress"));
-    assert_eq!(r.str("description"), Some("from b"));
-    assert_eq!(
-        load_meta::<String>(&store, meta::CURSOR)
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("c1")
-    );
-}
-
-#[wasm_bindgen_test]
-async fn only_acknowledged_outbox_entries_are_removed() {
-    let store = IdbStore::open(&unique_db("ack")).await.unwrap();
-    let clock = Clock::new("dev-a").unwrap();
-    store
-        .save_local(
-            &[change(INCIDENT, "title", json!("one"), 1, "dev-a")],
-            &clock,
-        )
-        .await
-        .unwrap();
-    let sent = store.outbox(10).await.unwrap();
-    // An edit made while the request was in flight.
-    store
-        .save_local(
-            &[change(INCIDENT, "title", json!("two"), 2, "dev-a")],
-            &clock,
-        )
-        .await
-        .unwrap();
-    let acknowledged: Vec<u64> = sent.iter().map(|e| e.seq).collect();
-    store
-        .finish_sync(SyncDone {
-            acknowledged: &acknowledged,
-            pulled: Vec::new(),
-            clock: &clock,
-            cursor: None,
-            offset_ms: 0,
-            synced_at_ms: 1,
-            failed: &[],
-        })
-        .await
-        .unwrap();
-    let left = store.outbox(10).await.unwrap();
-    assert_eq!(left.len(), 1);
-    assert_eq!(left[0].change.value, json!("two"));
-}
-
-#[wasm_bindgen_test]
-async fn restamping_moves_outbox_entry_and_record_field_together() {
-    let store = IdbStore::open(&unique_db("restamp")).await.unwrap();
-    let mut clock = Clock::new("dev-a").unwrap();
-    let future = change(INCIDENT, "title", json!("t"), 10_000_000, "dev-a");
-    store
-        .save_local(std::slice::from_ref(&future), &clock)
-        .await
-        .unwrap();
-    let mut entry = store.outbox(1).await.unwrap().remove(0);
-    entry.change.hlc = future.hlc.shifted_back(9_000_000);
-    clock.rewind(9_000_000);
-    store
-        .rewrite_outbox(
-            &[Restamp {
-                entry: entry.clone(),
-                old: future.hlc.clone(),
-            }],
-            &clock,
-        )
-        .await
-        .unwrap();
-    assert_eq!(store.outbox(1).await.unwrap(), vec![entry.clone()]);
-    let r = store.record("incidents", INCIDENT).await.unwrap().unwrap();
-    assert_eq!(r.fields["title"].hlc, entry.change.hlc);
 }
 
 #[wasm_bindgen_test]

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+// Not every test file uses the client's stand-ins.
+#[allow(unused_imports)]
 pub use outpost_client::testing::*;
 
 /// A database name no other test uses, so tests never see each other's data.

@@ -77,7 +77,9 @@ pub fn keys_of(changes: &[Change]) -> Vec<String> {
 pub struct SyncStored {
     /// Record fields the pulled changes updated.
     pub updated: usize,
-    /// Every record the pulled changes touched, merged, as now stored.
+    /// Every record the pulled changes touched, merged, as now stored, for
+    /// a read cache over this store to take by value; the cache keeps them
+    /// and gives back none.
     pub records: Vec<StoredRecord>,
 }
 

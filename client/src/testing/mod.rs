@@ -1,7 +1,9 @@
 //! Stand-ins for the tests of this crate and of the crates that implement
-//! its traits (the app's IndexedDB store runs the same cases in Chromium):
-//! changes made by hand, and a scripted sync server. Only built with the
-//! `testing` feature, never into the app.
+//! its traits: changes made by hand, a scripted sync server, and the
+//! [`contract`] every local store keeps. Only built with the `testing`
+//! feature, never into the app's bundle.
+
+pub mod contract;
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
