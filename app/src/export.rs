@@ -88,7 +88,7 @@ pub fn outstanding_actions(data: &KpiData, filter: &Filter, now_ms: u64) -> Vec<
             || record.str("incident_id").is_some_and(|id| {
                 data.incidents
                     .iter()
-                    .any(|i| i.id == id && crate::kpi::passes(i, filter))
+                    .any(|i| i.id == id && filter.passes_now(i))
             })
     };
     let mut lines: Vec<ActionLine> = data

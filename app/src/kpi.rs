@@ -296,23 +296,12 @@ pub fn kpi_rows(this: &KpiReport, previous: Option<&KpiReport>) -> Vec<KpiRow> {
         .collect()
 }
 
-/// Whether an incident passes `filter` by its current values (the model's
-/// report judges priority at the period's cut; a list shows what is true now).
-pub fn passes(incident: &Incident, filter: &Filter) -> bool {
-    let matches =
-        |want: &Option<String>, have: Option<&str>| want.as_deref().is_none_or(|w| Some(w) == have);
-    matches(&filter.site, incident.site.as_deref())
-        && matches(&filter.category, incident.category.as_deref())
-        && matches(&filter.kind, Some(incident.kind.as_str()))
-        && filter.priority.is_none_or(|p| incident.priority == Some(p))
-}
-
 impl KpiData {
     /// The incidents a period's lists show: passing `filter`, logged before
     /// the cut, and opened in the period, touched in it (any timeline entry)
     /// or still open. Oldest first.
     pub fn incidents_in(&self, period: &Period, filter: &Filter, now_ms: u64) -> Vec<&Incident> {
-        let cut = period.end_ms.min(now_ms).max(period.start_ms);
+        let cut = kpi::cut_of(period, now_ms);
         let active = |i: &Incident| {
             (period.start_ms..cut).contains(&i.created_ms)
                 || i.events
@@ -325,7 +314,7 @@ impl KpiData {
         let mut list: Vec<&Incident> = self
             .incidents
             .iter()
-            .filter(|i| i.created_ms < cut && passes(i, filter) && active(i))
+            .filter(|i| i.created_ms < cut && filter.passes_now(i) && active(i))
             .collect();
         list.sort_by_key(|i| (i.created_ms, i.id.clone()));
         list

@@ -5,7 +5,8 @@
 //! turns its plans into [`Write`]s.
 
 use outpost_model::lifecycle::{self, Status, TransitionContext, TransitionError};
-use outpost_model::protocol::{Role, User};
+use outpost_model::protocol::User;
+use outpost_model::roles::{self, RecordFacts};
 use outpost_model::schema;
 use outpost_model::sla::{self, SlaInput, SlaReport};
 use outpost_model::{Event, Levels, NewEvent, Priority, events};
@@ -54,21 +55,22 @@ pub fn priority_of(incident: &StoredRecord) -> Option<Priority> {
     levels_of(incident).and_then(Levels::priority)
 }
 
-/// Who the workflow acts as: what a person may change on an incident.
-/// Managers and admins may change any; a reporter only those they reported
-/// (the server checks the same rule, docs/protocol.md "Roles").
+/// Whether `user` may change this incident, by the rule the server
+/// enforces (`outpost_model::roles`). The tablet cannot know who sent an
+/// incident's first change, so an incident with no `reported_by` is for
+/// managers only here; the server may accept its first writer too.
 pub fn can_edit(user: &User, incident: &StoredRecord) -> bool {
-    match user.role {
-        Role::Manager | Role::Admin => true,
-        Role::Reporter => incident
-            .str("reported_by")
-            .is_none_or(|reporter| reporter == user.id),
-    }
+    let facts = RecordFacts {
+        exists: true,
+        created_by: None,
+        reported_by: incident.str("reported_by").map(str::to_owned),
+    };
+    roles::may_edit_incident(user, &facts)
 }
 
 /// Who may manage problems: managers and admins only.
 pub fn can_manage(user: &User) -> bool {
-    matches!(user.role, Role::Manager | Role::Admin)
+    roles::may_manage(user.role)
 }
 
 /// What the person typed for a transition.

@@ -6,10 +6,11 @@ use outpost_client::edits::stamp;
 use outpost_client::storage::memory::MemoryStore;
 use outpost_client::storage::{LocalStore, StoredRecord};
 use outpost_client::workflow::{
-    Typed, assign_writes, event_writes, priority_event_writes, sla_report, timeline,
+    Typed, assign_writes, can_edit, event_writes, priority_event_writes, sla_report, timeline,
     transition_writes,
 };
 use outpost_model::lifecycle::Action;
+use outpost_model::protocol::{Role, User};
 use outpost_model::{Change, Clock, Hlc, Levels, events, schema};
 use serde_json::{Value, json};
 
@@ -199,4 +200,26 @@ fn the_timeline_is_newest_first_and_feeds_the_sla_chips() {
     assert!(late.response.is_breached());
     let early = sla_report(&p2("new"), &events, AT + 60_000).unwrap();
     assert!(!early.any_breached());
+}
+
+#[test]
+fn a_reporter_is_offered_edits_of_their_own_incidents_only() {
+    let person = |role| User {
+        id: SAM.into(),
+        name: "Sam".into(),
+        role,
+        disabled: false,
+    };
+    let theirs = incident(&[("reported_by", json!(SAM))]);
+    let someone_elses = incident(&[("reported_by", json!("someone else"))]);
+    // The server falls back to the first writer, which a tablet cannot know.
+    let nobodys = incident(&[("title", json!("Pump 3"))]);
+    let reporter = person(Role::Reporter);
+    assert!(can_edit(&reporter, &theirs));
+    assert!(!can_edit(&reporter, &someone_elses));
+    assert!(!can_edit(&reporter, &nobodys));
+    for role in [Role::Manager, Role::Admin] {
+        assert!(can_edit(&person(role), &someone_elses));
+        assert!(can_edit(&person(role), &nobodys));
+    }
 }

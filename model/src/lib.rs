@@ -15,6 +15,7 @@ pub mod priority;
 pub mod problems;
 pub mod protocol;
 pub mod regulator;
+pub mod roles;
 pub mod schema;
 pub mod sla;
 pub mod time;

@@ -71,7 +71,7 @@ use std::collections::BTreeMap;
 pub use facts::{ActionItem, Incident, gather};
 pub use hours::hours_worked;
 pub use period::{Period, PeriodKind};
-pub use report::report;
+pub use report::{cut_of, report};
 
 use crate::Priority;
 

@@ -18,7 +18,7 @@ pub fn report(input: &KpiInput<'_>, period: Period, filter: &Filter, now_ms: u64
     let incidents: Vec<&Incident> = input
         .incidents
         .iter()
-        .filter(|i| passes(i, filter, cut))
+        .filter(|i| filter.passes_at(i, cut))
         .collect();
     let resolved: Vec<&Incident> = incidents
         .iter()
@@ -77,19 +77,33 @@ pub fn report(input: &KpiInput<'_>, period: Period, filter: &Filter, now_ms: u64
 }
 
 /// The instant a period's numbers stand at.
-fn cut_of(period: &Period, now_ms: u64) -> u64 {
+/// The moment a period's figures stand at: its end, or now while it runs.
+pub fn cut_of(period: &Period, now_ms: u64) -> u64 {
     period.end_ms.min(now_ms).max(period.start_ms)
 }
 
-fn passes(incident: &Incident, filter: &Filter, cut: u64) -> bool {
-    let matches =
-        |want: &Option<String>, have: Option<&str>| want.as_deref().is_none_or(|w| Some(w) == have);
-    matches(&filter.site, incident.site.as_deref())
-        && matches(&filter.category, incident.category.as_deref())
-        && matches(&filter.kind, Some(incident.kind.as_str()))
-        && filter
-            .priority
-            .is_none_or(|p| priority_at(incident, cut) == Some(p))
+impl Filter {
+    /// Whether `incident` passes as a report judges it: its priority as in
+    /// force just before `cut`, so a month's figures stand as at its end.
+    pub fn passes_at(&self, incident: &Incident, cut: u64) -> bool {
+        self.passes_with(incident, priority_at(incident, cut))
+    }
+
+    /// Whether `incident` passes by its current values, as a list of
+    /// incidents shows what is true now.
+    pub fn passes_now(&self, incident: &Incident) -> bool {
+        self.passes_with(incident, incident.priority)
+    }
+
+    fn passes_with(&self, incident: &Incident, priority: Option<Priority>) -> bool {
+        let matches = |want: &Option<String>, have: Option<&str>| {
+            want.as_deref().is_none_or(|w| Some(w) == have)
+        };
+        matches(&self.site, incident.site.as_deref())
+            && matches(&self.category, incident.category.as_deref())
+            && matches(&self.kind, Some(incident.kind.as_str()))
+            && self.priority.is_none_or(|p| priority == Some(p))
+    }
 }
 
 /// The priority in force just before `cut`.

@@ -10,6 +10,7 @@ use axum::{extract::State, response::Response};
 use outpost_model::{
     Change, MAX_CLOCK_AHEAD_MS,
     protocol::{ChangeProblem, DEFAULT_PULL_LIMIT},
+    roles,
     time::format_rfc3339_ms,
 };
 
@@ -23,7 +24,6 @@ use crate::{
     clock::now_ms,
     error::AppError,
     json::ApiJsonBytes,
-    roles,
     store::{Lookup, Origin, PushOutcome, RecordFacts},
 };
 

@@ -91,9 +91,8 @@ pub struct PushOutcome {
 /// why not, in a sentence for a person.
 pub type Permit = dyn Fn(&Change, &RecordFacts, &Lookup) -> Result<(), String> + Send + Sync;
 
-/// The facts of `(collection, id)` as stored now; `None` if they could not be
-/// read, which the rules treat as a refusal.
-pub type Lookup<'a> = dyn Fn(&str, &str) -> Option<RecordFacts> + 'a;
+/// The role rules' facts and look-up, as stored now (`outpost_model::roles`).
+pub use outpost_model::roles::{Lookup, RecordFacts};
 
 /// One current field value and the log sequence number that set it; the
 /// sequence number is the pull cursor. The value and stamp are the text
@@ -210,15 +209,6 @@ pub trait Store: Send + Sync + 'static {
     fn size_bytes(&self) -> StoreResult<u64>;
     /// A consistent copy of the live database, written to `to`.
     fn backup_to(&self, to: &std::path::Path) -> StoreResult<()>;
-}
-
-/// Facts about one record as stored, for the role rules: whether it exists,
-/// who sent its first change, and its current `reported_by`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RecordFacts {
-    pub exists: bool,
-    pub created_by: Option<String>,
-    pub reported_by: Option<String>,
 }
 
 /// Roles are stored as their wire names.

@@ -1,6 +1,6 @@
 //! The role rules, case by case, without a store.
 
-use outpost_model::Hlc;
+use crate::Hlc;
 use serde_json::{Value, json};
 
 use super::*;
@@ -130,4 +130,28 @@ fn a_reporter_changes_only_the_actions_and_attachments_they_added() {
 fn problems_are_for_managers() {
     let c = change("problems", "title", json!("x"));
     assert!(check(Role::Reporter, &c, &facts(None, None)).is_err());
+}
+
+#[test]
+fn a_reporter_may_edit_only_incidents_they_reported_or_new_ones() {
+    let me = user(Role::Reporter);
+    assert!(may_edit_incident(&me, &facts(None, None)), "a new incident");
+    assert!(may_edit_incident(
+        &me,
+        &facts(Some("u-other"), Some("u-me"))
+    ));
+    assert!(!may_edit_incident(
+        &me,
+        &facts(Some("u-me"), Some("u-other"))
+    ));
+    // With no reporter, the first writer counts; a tablet, which cannot
+    // know the first writer, passes none and so offers no edit.
+    assert!(may_edit_incident(&me, &facts(Some("u-me"), None)));
+    let on_a_tablet = RecordFacts {
+        exists: true,
+        created_by: None,
+        reported_by: None,
+    };
+    assert!(!may_edit_incident(&me, &on_a_tablet));
+    assert!(may_edit_incident(&user(Role::Manager), &on_a_tablet));
 }

@@ -1,5 +1,6 @@
-//! Who may change what (DESIGN §5, issue 5): the server enforces roles, not
-//! only the app, because a tablet can send anything.
+//! Who may change what, decided here once: the server enforces it on every
+//! pushed change, because a tablet can send anything, and the tablet uses
+//! the same rule to offer only what will be accepted.
 //!
 //! - Managers and admins may change every record.
 //! - Reporters may create incidents and change the incidents they reported
@@ -17,12 +18,25 @@
 //! "Add" means the record had no change on the server before this push, so
 //! every change of a new record in one batch is part of its creation.
 
-use outpost_model::{
-    Change,
-    protocol::{Role, User},
-};
+use crate::Change;
+use crate::protocol::{Role, User};
 
-use crate::store::{Lookup, RecordFacts};
+/// Facts about one record, for the rules: whether it exists, who sent its
+/// first change, and its current `reported_by`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordFacts {
+    pub exists: bool,
+    /// The user who sent the record's first change. Only the server knows
+    /// it; a tablet passes `None`, so that a reporter is not offered edits
+    /// of an incident with no `reported_by`, which the server would decide
+    /// by a first writer the tablet cannot see.
+    pub created_by: Option<String>,
+    pub reported_by: Option<String>,
+}
+
+/// The facts of `(collection, id)`; `None` if they could not be read, which
+/// the rules treat as a refusal.
+pub type Lookup<'a> = dyn Fn(&str, &str) -> Option<RecordFacts> + 'a;
 
 /// The `code` of a change refused by these rules.
 pub const FORBIDDEN: &str = "forbidden";
@@ -34,7 +48,7 @@ pub fn may_write(
     facts: &RecordFacts,
     lookup: &Lookup,
 ) -> Result<(), String> {
-    if matches!(user.role, Role::Manager | Role::Admin) {
+    if may_manage(user.role) {
         return Ok(());
     }
     let me = user.id.as_str();
@@ -44,7 +58,7 @@ pub fn may_write(
             if change.field == "reported_by" && !is_me(&change.value) {
                 return Err("a reporter can only give themselves as the reporter".to_owned());
             }
-            if facts.exists && !reported_by(facts, me) {
+            if !may_edit_incident(user, facts) {
                 return Err(
                     "a reporter can only change incidents they reported; ask a manager".to_owned(),
                 );
@@ -82,8 +96,19 @@ pub fn may_write(
     }
 }
 
+/// Whether managing every record (problems, any incident) is `role`'s job.
+pub fn may_manage(role: Role) -> bool {
+    matches!(role, Role::Manager | Role::Admin)
+}
+
+/// Whether `user` may change an incident with these facts: managers and
+/// admins any, a reporter a new one or one they reported.
+pub fn may_edit_incident(user: &User, facts: &RecordFacts) -> bool {
+    may_manage(user.role) || !facts.exists || reported_by(facts, &user.id)
+}
+
 /// Whether the record was reported by `me`.
-fn reported_by(facts: &RecordFacts, me: &str) -> bool {
+pub fn reported_by(facts: &RecordFacts, me: &str) -> bool {
     match &facts.reported_by {
         Some(who) => who == me,
         None => facts.created_by.as_deref() == Some(me),
