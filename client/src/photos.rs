@@ -1,4 +1,4 @@
-//! Photos on incidents (DESIGN §3, §7): the writes that attach one (an
+//! Photos on incidents: the writes that attach one (an
 //! `attachments` record and an `attachment` event, saved with the bytes in one
 //! transaction), reading an incident's photos back, and the upload queue that
 //! sends the bytes after each sync until the server has them.

@@ -1,4 +1,4 @@
-//! One sync (DESIGN §5, §7): push the outbox, pull what changed, merge, repeat
+//! One sync (docs/protocol.md): push the outbox, pull what changed, merge, repeat
 //! until nothing is waiting on either side. Timing (when to sync, back-off)
 //! lives in `scheduler`; this file only talks protocol.
 

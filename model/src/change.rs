@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::Hlc;
 
-/// `{"collection", "id", "field", "value", "hlc"}` on the wire (DESIGN §5).
+/// `{"collection", "id", "field", "value", "hlc"}` on the wire (docs/protocol.md).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     pub collection: String,

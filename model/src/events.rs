@@ -71,7 +71,7 @@ pub struct NewEvent {
     pub kind: EventKind,
     /// Text a person reads: the note, the requestor update, a resolution.
     pub body: String,
-    /// Machine-readable detail by kind (DESIGN §3), a JSON object.
+    /// Machine-readable detail by kind (docs/protocol.md), a JSON object.
     pub data: Value,
 }
 

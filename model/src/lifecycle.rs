@@ -14,7 +14,7 @@
 //! Decisions, in words:
 //! - *Start work* is allowed straight from New: starting work answers the
 //!   requestor as much as acknowledging does (the response SLA counts it).
-//! - Resuming from On hold is *Start work*; DESIGN §7 has no separate *Resume*
+//! - Resuming from On hold is *Start work*; the app's words have no separate *Resume*
 //!   button, so there is no separate action.
 //! - *Put on hold* and *Cancel incident* need a reason, *Resolve* needs a
 //!   resolution; *Reopen* and *Close* take an optional reason.
@@ -113,7 +113,7 @@ impl Action {
         Self::Cancel,
     ];
 
-    /// The words on the button (DESIGN §7).
+    /// The words on the button.
     pub fn label(self) -> &'static str {
         match self {
             Self::Acknowledge => "Acknowledge",

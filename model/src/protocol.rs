@@ -1,4 +1,4 @@
-//! Sync protocol v1: the JSON bodies of DESIGN §5, shared by the server and the
+//! Sync protocol v1: the JSON bodies of docs/protocol.md, shared by the server and the
 //! app so that the two cannot disagree. Adding fields is allowed; renaming or
 //! removing them is not.
 
@@ -16,7 +16,7 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 /// Most changes one pull page returns; also the default `limit`.
 pub const MAX_PULL_LIMIT: u32 = 20_000;
 pub const DEFAULT_PULL_LIMIT: u32 = 1_000;
-/// Largest attachment blob, in bytes (DESIGN §5).
+/// Largest attachment blob, in bytes.
 pub const MAX_BLOB_BYTES: usize = 20 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,5 @@
 //! `AppError`: every way a request can fail, rendered as the documented JSON
-//! error `{"error": {"code", "message", ...}}` (DESIGN §5).
+//! error `{"error": {"code", "message", ...}}` (docs/protocol.md).
 //!
 //! Messages are sentences for a person, lowercase and without a final period
 //! like every other message in Outpost; the app capitalises them for display. Internal failures are logged in full

@@ -1,4 +1,4 @@
-//! Photo bytes over HTTP (DESIGN §5): `PUT /api/v1/blobs/{sha256}` with the
+//! Photo bytes over HTTP (docs/protocol.md): `PUT /api/v1/blobs/{sha256}` with the
 //! raw bytes and their type, `GET` to fetch them; the server checks the hash.
 
 use js_sys::Uint8Array;

@@ -1,4 +1,4 @@
-//! A chosen or captured photo made ready to keep (DESIGN §7): decoded by the
+//! A chosen or captured photo made ready to keep: decoded by the
 //! browser (`createImageBitmap`, turned upright from its EXIF orientation),
 //! drawn on an `OffscreenCanvas` with its longest side at most 1600 px,
 //! encoded as JPEG, and named by its SHA-256 (`crypto.subtle`). Either the

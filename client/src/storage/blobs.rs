@@ -1,4 +1,4 @@
-//! Photo bytes on the tablet (DESIGN §3: attachments are content-addressed
+//! Photo bytes on the tablet (attachments are content-addressed
 //! blobs that travel apart from the records). `blobs` holds the bytes by
 //! SHA-256; `uploads` lists the ones this tablet still has to send, small
 //! entries kept apart so that counting and listing them never reads a photo.

@@ -1,4 +1,4 @@
-//! Conflicts made visible (DESIGN §4 "nothing lost"): when a pulled change
+//! Conflicts made visible ("nothing lost", ARCHITECTURE.md): when a pulled change
 //! replaces a value this tablet wrote, the pair is kept until the person
 //! keeps theirs again or dismisses it.
 

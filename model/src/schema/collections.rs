@@ -1,4 +1,4 @@
-//! The collections of DESIGN §3 and their codes: incidents, the insert-only
+//! The collections of the data model (docs/protocol.md) and their codes: incidents, the insert-only
 //! events timeline, remediation actions, attachments, problems and sites.
 
 use super::{Collection, Field, FieldKind};

@@ -3,7 +3,7 @@
 //! it and the server validates every pushed change against it.
 //!
 //! Evolution is additive: fields and collections may be added, never renamed or
-//! retyped (DESIGN §3). The collections themselves are in `collections.rs`, the
+//! retyped (docs/protocol.md). The collections themselves are in `collections.rs`, the
 //! per-kind value checks in `value.rs`.
 
 mod collections;

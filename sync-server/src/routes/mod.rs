@@ -1,4 +1,4 @@
-//! The route table: the API of DESIGN §5 under `/api/v1`, `/healthz`, and JSON
+//! The route table: the API of docs/protocol.md under `/api/v1`, `/healthz`, and JSON
 //! answers for unknown API paths and wrong methods.
 
 pub(crate) mod auth;

@@ -1,5 +1,5 @@
 //! `POST /api/v1/sync`: push a batch of changes, then pull what changed after
-//! the device's cursor (DESIGN §5).
+//! the device's cursor (docs/protocol.md).
 //!
 //! An *invalid* change (unreadable, against the schema, stamped by another
 //! device) refuses the whole batch with 422, so a device can keep its outbox

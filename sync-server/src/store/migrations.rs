@@ -5,7 +5,7 @@ use rusqlite::{Connection, params};
 
 /// Each entry takes the schema from version `index` to `index + 1`.
 const MIGRATIONS: &[&str] = &[
-    // 1: the tables of DESIGN §6.
+    // 1: the tables of ARCHITECTURE.md.
     r#"
     CREATE TABLE users (
         id            TEXT PRIMARY KEY,
@@ -63,7 +63,7 @@ const MIGRATIONS: &[&str] = &[
     -- Finding who created a record reads its first log entry.
     CREATE INDEX changes_record ON changes(collection, record_id, seq);
     "#,
-    // 3: attachment bytes, named by their SHA-256 (DESIGN §6). A blob is
+    // 3: attachment bytes, named by their SHA-256. A blob is
     // never changed once stored: the same name always means the same bytes.
     r#"
     CREATE TABLE blobs (

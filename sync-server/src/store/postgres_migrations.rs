@@ -14,7 +14,7 @@ use super::postgres::MIGRATION_LOCK;
 /// not `jsonb`, so a pull returns exactly the text that was pushed, as on
 /// SQLite.
 const MIGRATIONS: &[&str] = &[
-    // 1: the tables of DESIGN §6, as SQLite has them after its migration 2.
+    // 1: the tables of ARCHITECTURE.md, as SQLite has them after its migration 2.
     r#"
     CREATE TABLE users (
         id            TEXT PRIMARY KEY,
