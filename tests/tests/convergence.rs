@@ -27,7 +27,7 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 const TABLETS: usize = 3;
 const RECORDS_PER_SCHEDULE: u64 = 3;
 /// The observer's page size: small, so that its pulls take several pages.
-const OBSERVER_PAGE: u32 = 2;
+const OBSERVER_PAGE: u32 = 4;
 
 /// How many schedules one run tries; `OUTPOST_SCHEDULES` overrides it for a
 /// longer hunt.
@@ -142,7 +142,7 @@ fn run_schedule(
         network.offline.set(rng.random_bool(0.5));
         network
             .page_limit
-            .set(rng.random_bool(0.5).then(|| rng.random_range(1..=4)));
+            .set(rng.random_bool(0.25).then(|| rng.random_range(3..=6)));
     }
 
     let mut made: Vec<Change> = Vec::new();
