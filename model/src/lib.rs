@@ -15,8 +15,10 @@ pub mod priority;
 pub mod problems;
 pub mod protocol;
 pub mod regulator;
+pub mod roles;
 pub mod schema;
 pub mod sla;
+pub mod status;
 pub mod time;
 
 pub use change::{Change, FieldState};

@@ -16,7 +16,6 @@ mod headers;
 mod json;
 mod limiter;
 mod metrics;
-mod roles;
 mod routes;
 mod static_files;
 pub mod store;

@@ -3,13 +3,14 @@
 //!
 //! An *invalid* change (unreadable, against the schema, stamped by another
 //! device) refuses the whole batch with 422, so a device can keep its outbox
-//! as it is and show why. A valid change the user may not make (see `roles`)
+//! as it is and show why. A valid change the user may not make (see `outpost_model::roles`)
 //! is refused alone and named in `refused`; the rest of the batch is stored.
 
 use axum::{extract::State, response::Response};
 use outpost_model::{
     Change, MAX_CLOCK_AHEAD_MS,
     protocol::{ChangeProblem, DEFAULT_PULL_LIMIT},
+    roles,
     time::format_rfc3339_ms,
 };
 
@@ -23,7 +24,6 @@ use crate::{
     clock::now_ms,
     error::AppError,
     json::ApiJsonBytes,
-    roles,
     store::{Lookup, Origin, PushOutcome, RecordFacts},
 };
 

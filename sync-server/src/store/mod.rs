@@ -26,6 +26,9 @@ use outpost_model::{
 };
 
 pub use self::postgres::PostgresStore;
+/// The facts the role rules read are the model's, so the tablet and the
+/// server decide with one type.
+pub use outpost_model::roles::RecordFacts;
 pub use sqlite::SqliteStore;
 
 /// Why the store could not do what was asked.
@@ -210,15 +213,6 @@ pub trait Store: Send + Sync + 'static {
     fn size_bytes(&self) -> StoreResult<u64>;
     /// A consistent copy of the live database, written to `to`.
     fn backup_to(&self, to: &std::path::Path) -> StoreResult<()>;
-}
-
-/// Facts about one record as stored, for the role rules: whether it exists,
-/// who sent its first change, and its current `reported_by`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RecordFacts {
-    pub exists: bool,
-    pub created_by: Option<String>,
-    pub reported_by: Option<String>,
 }
 
 /// Roles are stored as their wire names.

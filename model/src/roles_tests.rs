@@ -1,6 +1,6 @@
 //! The role rules, case by case, without a store.
 
-use outpost_model::Hlc;
+use crate::Hlc;
 use serde_json::{Value, json};
 
 use super::*;
@@ -130,4 +130,33 @@ fn a_reporter_changes_only_the_actions_and_attachments_they_added() {
 fn problems_are_for_managers() {
     let c = change("problems", "title", json!("x"));
     assert!(check(Role::Reporter, &c, &facts(None, None)).is_err());
+}
+
+#[test]
+fn only_managers_and_admins_manage() {
+    assert!(!may_manage(Role::Reporter));
+    assert!(may_manage(Role::Manager));
+    assert!(may_manage(Role::Admin));
+}
+
+#[test]
+fn reported_by_me_falls_back_to_the_first_writer_only_without_a_reporter() {
+    assert!(reported_by_me(&facts(Some("u-x"), Some("u-me")), "u-me"));
+    assert!(!reported_by_me(&facts(Some("u-me"), Some("u-x")), "u-me"));
+    assert!(reported_by_me(&facts(Some("u-me"), None), "u-me"));
+    assert!(!reported_by_me(&facts(Some("u-x"), None), "u-me"));
+}
+
+#[test]
+fn a_tablet_that_cannot_know_the_first_writer_refuses_an_incident_without_reporter() {
+    // The tablet builds facts from its local record: it exists, but who sent
+    // its first change is unknown, so the reporter is not offered the edit.
+    let local = RecordFacts {
+        exists: true,
+        created_by: None,
+        reported_by: None,
+    };
+    let title = change("incidents", "title", json!("Leak"));
+    assert!(check(Role::Reporter, &title, &local).is_err());
+    assert!(check(Role::Manager, &title, &local).is_ok());
 }

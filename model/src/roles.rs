@@ -1,5 +1,6 @@
-//! Who may change what (DESIGN §5, issue 5): the server enforces roles, not
-//! only the app, because a tablet can send anything.
+//! Who may change what (DESIGN §5, issue 5), decided once here: the server
+//! enforces it on every pushed change, because a tablet can send anything,
+//! and the tablet uses the same rule to show what a person can do.
 //!
 //! - Managers and admins may change every record.
 //! - Reporters may create incidents and change the incidents they reported
@@ -17,24 +18,47 @@
 //! "Add" means the record had no change on the server before this push, so
 //! every change of a new record in one batch is part of its creation.
 
-use outpost_model::{
+use crate::{
     Change,
     protocol::{Role, User},
 };
 
-use crate::store::{Lookup, RecordFacts};
-
 /// The `code` of a change refused by these rules.
 pub const FORBIDDEN: &str = "forbidden";
 
+/// Facts about one record as stored, for the role rules: whether it exists,
+/// who sent its first change, and its current `reported_by`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordFacts {
+    pub exists: bool,
+    /// Who sent the record's first change, as the server's log knows it.
+    ///
+    /// A tablet cannot know this (it keeps current values, not who sent
+    /// them first), so it passes `None`. The rules then treat a record
+    /// without `reported_by` as not the reporter's: a tablet never offers an
+    /// edit that the server, which falls back to the first writer, might
+    /// refuse — the conservative answer, and the correct one on a client.
+    pub created_by: Option<String>,
+    pub reported_by: Option<String>,
+}
+
+/// Whether a person in `role` may change every record: managers and admins.
+pub fn may_manage(role: Role) -> bool {
+    matches!(role, Role::Manager | Role::Admin)
+}
+
 /// Whether `user` may make `change` to a record with these `facts`.
+///
+/// `lookup` gives the facts of another record (the incident an event,
+/// action or attachment points at); `None` means they could not be read,
+/// which refuses the change.
 pub fn may_write(
     user: &User,
     change: &Change,
     facts: &RecordFacts,
-    lookup: &Lookup,
+    lookup: &dyn Fn(&str, &str) -> Option<RecordFacts>,
 ) -> Result<(), String> {
-    if matches!(user.role, Role::Manager | Role::Admin) {
+    if may_manage(user.role) {
         return Ok(());
     }
     let me = user.id.as_str();
@@ -44,7 +68,7 @@ pub fn may_write(
             if change.field == "reported_by" && !is_me(&change.value) {
                 return Err("a reporter can only give themselves as the reporter".to_owned());
             }
-            if facts.exists && !reported_by(facts, me) {
+            if facts.exists && !reported_by_me(facts, me) {
                 return Err(
                     "a reporter can only change incidents they reported; ask a manager".to_owned(),
                 );
@@ -82,8 +106,9 @@ pub fn may_write(
     }
 }
 
-/// Whether the record was reported by `me`.
-fn reported_by(facts: &RecordFacts, me: &str) -> bool {
+/// Whether the record was reported by `me`: its `reported_by`, or when it
+/// has none, whoever sent its first change.
+pub fn reported_by_me(facts: &RecordFacts, me: &str) -> bool {
     match &facts.reported_by {
         Some(who) => who == me,
         None => facts.created_by.as_deref() == Some(me),
@@ -93,7 +118,11 @@ fn reported_by(facts: &RecordFacts, me: &str) -> bool {
 /// A change that points a record at an incident (`incident_id`) must point at
 /// one the reporter reported, or one that does not exist yet (created in the
 /// same push or still on its way).
-fn own_incident(change: &Change, lookup: &Lookup, me: &str) -> Result<(), String> {
+fn own_incident(
+    change: &Change,
+    lookup: &dyn Fn(&str, &str) -> Option<RecordFacts>,
+    me: &str,
+) -> Result<(), String> {
     if change.field != "incident_id" {
         return Ok(());
     }
@@ -101,7 +130,7 @@ fn own_incident(change: &Change, lookup: &Lookup, me: &str) -> Result<(), String
         return Err("a reporter must attach this to an incident".to_owned());
     };
     match lookup("incidents", incident) {
-        Some(facts) if !facts.exists || reported_by(&facts, me) => Ok(()),
+        Some(facts) if !facts.exists || reported_by_me(&facts, me) => Ok(()),
         Some(_) => Err(format!(
             "a reporter can only add {} to incidents they reported; ask a manager",
             change.collection
