@@ -6,12 +6,14 @@
 //! synchronous: every implementation is called from `spawn_blocking`, which keeps
 //! blocking database work off the async workers.
 
+mod account_rules;
 mod migrations;
 pub mod postgres;
 mod postgres_accounts;
 mod postgres_blobs;
 mod postgres_migrations;
 mod postgres_push;
+mod push;
 pub mod sqlite;
 mod sqlite_accounts;
 pub(crate) mod sqlite_backup;
