@@ -215,6 +215,10 @@ pub trait Store: Send + Sync + 'static {
     fn size_bytes(&self) -> StoreResult<u64>;
     /// A consistent copy of the live database, written to `to`.
     fn backup_to(&self, to: &std::path::Path) -> StoreResult<()>;
+    /// The setting that makes a push's commit durable, `name=value`, read
+    /// from the connection (and, where it is per transaction, the kind of
+    /// transaction) that commits pushes.
+    fn commit_durability(&self) -> StoreResult<String>;
 }
 
 /// Roles are stored as their wire names.

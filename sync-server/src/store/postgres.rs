@@ -336,6 +336,10 @@ impl Store for PostgresStore {
              (docs/operations.md)",
         ))
     }
+
+    fn commit_durability(&self) -> StoreResult<String> {
+        super::postgres_push::commit_durability(&mut *self.conn()?)
+    }
 }
 
 #[cfg(test)]

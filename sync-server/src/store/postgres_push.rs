@@ -23,15 +23,30 @@ pub(super) fn push(
     origin: &Origin,
     permit: &Permit,
 ) -> StoreResult<PushOutcome> {
+    let tx = begin(conn)?;
+    let mut steps = Steps::prepare(tx)?;
+    let outcome = push::apply(&mut steps, changes, origin, permit)?;
+    steps.tx.commit()?;
+    Ok(outcome)
+}
+
+/// Opens a push's transaction: it holds the push lock and commits durably.
+pub(super) fn begin(conn: &mut Client) -> StoreResult<Transaction<'_>> {
     let mut tx = conn.transaction()?;
     // First, before any sequence number is taken: the cursor rule.
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PUSH_LOCK])?;
     // Acknowledged means durable, whatever the database's default.
     tx.batch_execute("SET LOCAL synchronous_commit = on")?;
-    let mut steps = Steps::prepare(tx)?;
-    let outcome = push::apply(&mut steps, changes, origin, permit)?;
-    steps.tx.commit()?;
-    Ok(outcome)
+    Ok(tx)
+}
+
+/// `synchronous_commit` as a push's transaction has it; the transaction
+/// is rolled back, having written nothing.
+pub(super) fn commit_durability(conn: &mut Client) -> StoreResult<String> {
+    let mut tx = begin(conn)?;
+    let setting: String = tx.query_one("SHOW synchronous_commit", &[])?.try_get(0)?;
+    tx.rollback()?;
+    Ok(format!("synchronous_commit={setting}"))
 }
 
 /// The push's transaction and its prepared statements.

@@ -330,4 +330,19 @@ impl Store for SqliteStore {
     fn backup_to(&self, to: &Path) -> StoreResult<()> {
         super::sqlite_backup::backup(&self.reader(), to)
     }
+
+    fn commit_durability(&self) -> StoreResult<String> {
+        let level: i64 = self
+            .writer()
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))?;
+        // SQLite answers with the level's number.
+        let name = match level {
+            0 => "off",
+            1 => "normal",
+            2 => "full",
+            3 => "extra",
+            _ => "unknown",
+        };
+        Ok(format!("synchronous={name}"))
+    }
 }
