@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 
 use crate::{
     Priority, Record,
-    lifecycle::Status,
     priority::Levels,
+    status::Status,
     time::{format_rfc3339_ms, parse_rfc3339_ms},
 };
 

@@ -18,6 +18,7 @@ pub mod regulator;
 pub mod roles;
 pub mod schema;
 pub mod sla;
+pub mod status;
 pub mod time;
 
 pub use change::{Change, FieldState};

@@ -33,62 +33,12 @@ use crate::{
     events::{self, NewEvent},
 };
 
+pub use crate::status::Status;
+
 /// Longest reason accepted, as `incidents.status_reason` allows.
 pub const MAX_REASON_LEN: usize = 2_000;
 /// Longest resolution accepted, as `incidents.resolution` allows.
 pub const MAX_RESOLUTION_LEN: usize = crate::schema::LONG_TEXT;
-
-/// An incident's status; codes are `schema::STATUSES`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Status {
-    New,
-    Acknowledged,
-    InProgress,
-    OnHold,
-    Resolved,
-    Closed,
-    Cancelled,
-}
-
-impl Status {
-    pub const ALL: [Self; 7] = [
-        Self::New,
-        Self::Acknowledged,
-        Self::InProgress,
-        Self::OnHold,
-        Self::Resolved,
-        Self::Closed,
-        Self::Cancelled,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::New => "new",
-            Self::Acknowledged => "acknowledged",
-            Self::InProgress => "in_progress",
-            Self::OnHold => "on_hold",
-            Self::Resolved => "resolved",
-            Self::Closed => "closed",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    pub fn label(self) -> &'static str {
-        crate::schema::label(self.code())
-    }
-
-    /// Still needs work: New, Acknowledged, In progress or On hold.
-    pub fn is_open(self) -> bool {
-        matches!(
-            self,
-            Self::New | Self::Acknowledged | Self::InProgress | Self::OnHold
-        )
-    }
-}
 
 /// What a person can do to an incident's status, one button each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -21,19 +21,6 @@
 use crate::Change;
 use crate::protocol::{Role, User};
 
-/// Facts about one record, for the rules: whether it exists, who sent its
-/// first change, and its current `reported_by`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RecordFacts {
-    pub exists: bool,
-    /// The user who sent the record's first change. Only the server knows
-    /// it; a tablet passes `None`, so that a reporter is not offered edits
-    /// of an incident with no `reported_by`, which the server would decide
-    /// by a first writer the tablet cannot see.
-    pub created_by: Option<String>,
-    pub reported_by: Option<String>,
-}
-
 /// The facts of `(collection, id)`; `None` if they could not be read, which
 /// the rules treat as a refusal.
 pub type Lookup<'a> = dyn Fn(&str, &str) -> Option<RecordFacts> + 'a;
@@ -41,12 +28,37 @@ pub type Lookup<'a> = dyn Fn(&str, &str) -> Option<RecordFacts> + 'a;
 /// The `code` of a change refused by these rules.
 pub const FORBIDDEN: &str = "forbidden";
 
+/// Facts about one record as stored, for the role rules: whether it exists,
+/// who sent its first change, and its current `reported_by`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordFacts {
+    pub exists: bool,
+    /// Who sent the record's first change, as the server's log knows it.
+    ///
+    /// A tablet cannot know this (it keeps current values, not who sent
+    /// them first), so it passes `None`. The rules then treat a record
+    /// without `reported_by` as not the reporter's: a tablet never offers an
+    /// edit that the server, which falls back to the first writer, might
+    /// refuse — the conservative answer, and the correct one on a client.
+    pub created_by: Option<String>,
+    pub reported_by: Option<String>,
+}
+
+/// Whether a person in `role` may change every record: managers and admins.
+pub fn may_manage(role: Role) -> bool {
+    matches!(role, Role::Manager | Role::Admin)
+}
+
 /// Whether `user` may make `change` to a record with these `facts`.
+///
+/// `lookup` gives the facts of another record (the incident an event,
+/// action or attachment points at); `None` means they could not be read,
+/// which refuses the change.
 pub fn may_write(
     user: &User,
     change: &Change,
     facts: &RecordFacts,
-    lookup: &Lookup,
+    lookup: &dyn Fn(&str, &str) -> Option<RecordFacts>,
 ) -> Result<(), String> {
     if may_manage(user.role) {
         return Ok(());
@@ -96,19 +108,15 @@ pub fn may_write(
     }
 }
 
-/// Whether managing every record (problems, any incident) is `role`'s job.
-pub fn may_manage(role: Role) -> bool {
-    matches!(role, Role::Manager | Role::Admin)
-}
-
 /// Whether `user` may change an incident with these facts: managers and
 /// admins any, a reporter a new one or one they reported.
 pub fn may_edit_incident(user: &User, facts: &RecordFacts) -> bool {
-    may_manage(user.role) || !facts.exists || reported_by(facts, &user.id)
+    may_manage(user.role) || !facts.exists || reported_by_me(facts, &user.id)
 }
 
-/// Whether the record was reported by `me`.
-pub fn reported_by(facts: &RecordFacts, me: &str) -> bool {
+/// Whether the record was reported by `me`: its `reported_by`, or when it
+/// has none, whoever sent its first change.
+pub fn reported_by_me(facts: &RecordFacts, me: &str) -> bool {
     match &facts.reported_by {
         Some(who) => who == me,
         None => facts.created_by.as_deref() == Some(me),
@@ -118,7 +126,11 @@ pub fn reported_by(facts: &RecordFacts, me: &str) -> bool {
 /// A change that points a record at an incident (`incident_id`) must point at
 /// one the reporter reported, or one that does not exist yet (created in the
 /// same push or still on its way).
-fn own_incident(change: &Change, lookup: &Lookup, me: &str) -> Result<(), String> {
+fn own_incident(
+    change: &Change,
+    lookup: &dyn Fn(&str, &str) -> Option<RecordFacts>,
+    me: &str,
+) -> Result<(), String> {
     if change.field != "incident_id" {
         return Ok(());
     }
@@ -126,7 +138,7 @@ fn own_incident(change: &Change, lookup: &Lookup, me: &str) -> Result<(), String
         return Err("a reporter must attach this to an incident".to_owned());
     };
     match lookup("incidents", incident) {
-        Some(facts) if !facts.exists || reported_by(&facts, me) => Ok(()),
+        Some(facts) if !facts.exists || reported_by_me(&facts, me) => Ok(()),
         Some(_) => Err(format!(
             "a reporter can only add {} to incidents they reported; ask a manager",
             change.collection

@@ -144,14 +144,36 @@ fn a_reporter_may_edit_only_incidents_they_reported_or_new_ones() {
         &me,
         &facts(Some("u-me"), Some("u-other"))
     ));
-    // With no reporter, the first writer counts; a tablet, which cannot
-    // know the first writer, passes none and so offers no edit.
     assert!(may_edit_incident(&me, &facts(Some("u-me"), None)));
-    let on_a_tablet = RecordFacts {
+}
+
+#[test]
+fn only_managers_and_admins_manage() {
+    assert!(!may_manage(Role::Reporter));
+    assert!(may_manage(Role::Manager));
+    assert!(may_manage(Role::Admin));
+}
+
+#[test]
+fn reported_by_me_falls_back_to_the_first_writer_only_without_a_reporter() {
+    assert!(reported_by_me(&facts(Some("u-x"), Some("u-me")), "u-me"));
+    assert!(!reported_by_me(&facts(Some("u-me"), Some("u-x")), "u-me"));
+    assert!(reported_by_me(&facts(Some("u-me"), None), "u-me"));
+    assert!(!reported_by_me(&facts(Some("u-x"), None), "u-me"));
+}
+
+#[test]
+fn a_tablet_that_cannot_know_the_first_writer_refuses_an_incident_without_reporter() {
+    // The tablet builds facts from its local record: it exists, but who sent
+    // its first change is unknown, so the reporter is not offered the edit.
+    let local = RecordFacts {
         exists: true,
         created_by: None,
         reported_by: None,
     };
-    assert!(!may_edit_incident(&me, &on_a_tablet));
-    assert!(may_edit_incident(&user(Role::Manager), &on_a_tablet));
+    assert!(!may_edit_incident(&user(Role::Reporter), &local));
+    assert!(may_edit_incident(&user(Role::Manager), &local));
+    let title = change("incidents", "title", json!("Leak"));
+    assert!(check(Role::Reporter, &title, &local).is_err());
+    assert!(check(Role::Manager, &title, &local).is_ok());
 }

@@ -39,7 +39,7 @@
 
 use crate::{
     Event, EventKind, Priority,
-    lifecycle::Status,
+    status::Status,
     time::{DAY_MS, HOUR_MS, MINUTE_MS, human_duration},
 };
 

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::lifecycle::Status::{self, *};
+use crate::status::Status::{self, *};
 use crate::time::parse_rfc3339_ms;
 use crate::{Levels, Priority::*};
 

@@ -203,6 +203,14 @@ impl AppState {
         self.inner.static_dir.as_deref()
     }
 
+    /// The setting a push's commit relies on to be durable, as the
+    /// connection that commits pushes reports it: SQLite's `synchronous`
+    /// (`synchronous=full`), PostgreSQL's `synchronous_commit` inside a push
+    /// (`synchronous_commit=on`).
+    pub fn commit_durability(&self) -> Result<String, Error> {
+        Ok(self.store().commit_durability()?)
+    }
+
     pub(crate) fn store(&self) -> &dyn Store {
         self.inner.store.as_ref()
     }
@@ -326,6 +334,18 @@ pub async fn serve(
         ),
         Ok(None) => {}
         Err(e) => tracing::error!(error = %e, "could not make a setup code"),
+    }
+    // Said once at start, as the database reports it, so an operator (and
+    // the crash tests) can see what "acknowledged" rests on.
+    let durability = {
+        let state = state.clone();
+        tokio::task::spawn_blocking(move || state.commit_durability())
+            .await
+            .map_err(std::io::Error::other)?
+    };
+    match durability {
+        Ok(setting) => tracing::info!(%setting, "commits are durable: {setting}"),
+        Err(e) => tracing::error!(error = %e, "could not read the commit durability setting"),
     }
     // The peer address feeds the sign-in limiter.
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use crate::{
     Event, Priority, Record,
-    lifecycle::Status,
     problems::uuid_v7_ms,
     sla::{self, SlaInput, SlaReport},
+    status::Status,
     time::parse_rfc3339_ms,
 };
 

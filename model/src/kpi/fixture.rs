@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use super::{ActionItem, HoursWorked, Incident, KpiInput, Period};
-use crate::{Event, EventKind, Hlc, Levels, Record, lifecycle::Status, time::parse_rfc3339_ms};
+use crate::{Event, EventKind, Hlc, Levels, Record, status::Status, time::parse_rfc3339_ms};
 
 pub const NORTH: &str = "0193f3a2-6c1e-7cc0-8a55-2f6e2b1d9c0a";
 pub const SOUTH: &str = "0193f3a2-6c1e-7cc0-8a55-2f6e2b1d9c0b";

@@ -8,7 +8,7 @@ use super::{
     Recurring, Share, SlaCompliance, TrendPoint,
     period::{month_start_ms, next_month, previous_month},
 };
-use crate::{Priority, lifecycle::Status, sla::SlaState, time::DAY_MS};
+use crate::{Priority, sla::SlaState, status::Status, time::DAY_MS};
 
 /// The KPIs of `period` for the incidents that pass `filter`, standing at
 /// `min(period end, now_ms)`.

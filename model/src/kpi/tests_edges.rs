@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::fixture::*;
 use super::*;
-use crate::lifecycle::Status::*;
+use crate::status::Status::*;
 use crate::time::{DAY_MS, HOUR_MS, MINUTE_MS, format_rfc3339_ms};
 
 #[test]

@@ -3,7 +3,7 @@
 //!
 //! An *invalid* change (unreadable, against the schema, stamped by another
 //! device) refuses the whole batch with 422, so a device can keep its outbox
-//! as it is and show why. A valid change the user may not make (see `roles`)
+//! as it is and show why. A valid change the user may not make (see `outpost_model::roles`)
 //! is refused alone and named in `refused`; the rest of the batch is stored.
 
 use axum::{extract::State, response::Response};

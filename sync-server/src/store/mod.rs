@@ -6,12 +6,14 @@
 //! synchronous: every implementation is called from `spawn_blocking`, which keeps
 //! blocking database work off the async workers.
 
+mod account_rules;
 mod migrations;
 pub mod postgres;
 mod postgres_accounts;
 mod postgres_blobs;
 mod postgres_migrations;
 mod postgres_push;
+mod push;
 pub mod sqlite;
 mod sqlite_accounts;
 pub(crate) mod sqlite_backup;
@@ -26,6 +28,9 @@ use outpost_model::{
 };
 
 pub use self::postgres::PostgresStore;
+/// The facts the role rules read are the model's, so the tablet and the
+/// server decide with one type.
+pub use outpost_model::roles::RecordFacts;
 pub use sqlite::SqliteStore;
 
 /// Why the store could not do what was asked.
@@ -91,8 +96,8 @@ pub struct PushOutcome {
 /// why not, in a sentence for a person.
 pub type Permit = dyn Fn(&Change, &RecordFacts, &Lookup) -> Result<(), String> + Send + Sync;
 
-/// The role rules' facts and look-up, as stored now (`outpost_model::roles`).
-pub use outpost_model::roles::{Lookup, RecordFacts};
+/// The role rules' look-up of another record's facts (`outpost_model::roles`).
+pub use outpost_model::roles::Lookup;
 
 /// One current field value and the log sequence number that set it; the
 /// sequence number is the pull cursor. The value and stamp are the text
@@ -209,6 +214,10 @@ pub trait Store: Send + Sync + 'static {
     fn size_bytes(&self) -> StoreResult<u64>;
     /// A consistent copy of the live database, written to `to`.
     fn backup_to(&self, to: &std::path::Path) -> StoreResult<()>;
+    /// The setting that makes a push's commit durable, `name=value`, read
+    /// from the connection (and, where it is per transaction, the kind of
+    /// transaction) that commits pushes.
+    fn commit_durability(&self) -> StoreResult<String>;
 }
 
 /// Roles are stored as their wire names.

@@ -37,9 +37,10 @@ use r2d2_postgres::{
 
 use super::{
     Blob, Origin, Permit, Pulled, PushOutcome, Session, Store, StoreError, StoreResult, StoredUser,
-    UserUpdate, postgres_accounts as accounts, postgres_blobs, postgres_migrations,
-    postgres_push::{parse_hlc, parse_value},
-    sqlite_accounts::{to_i64, to_u64},
+    UserUpdate,
+    account_rules::{to_i64, to_u64},
+    postgres_accounts as accounts, postgres_blobs, postgres_migrations,
+    push::{parse_hlc, parse_value},
 };
 
 /// Advisory lock keys; any fixed numbers will do, and they only need to
@@ -334,6 +335,10 @@ impl Store for PostgresStore {
             "outpost-server backup copies SQLite databases only; back up PostgreSQL with pg_dump \
              (docs/operations.md)",
         ))
+    }
+
+    fn commit_durability(&self) -> StoreResult<String> {
+        super::postgres_push::commit_durability(&mut *self.conn()?)
     }
 }
 

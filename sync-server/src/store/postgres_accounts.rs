@@ -5,16 +5,18 @@
 //! on ("never leave no admin", "one session per device", "the setup code works
 //! once"). PostgreSQL runs them side by side, so every transaction that
 //! checks such a rule first takes the accounts lock (an advisory lock held to
-//! commit); only these rare transactions wait for each other.
+//! commit); only these rare transactions wait for each other. The rules
+//! themselves are in `account_rules.rs`; this file gives their SQL
+//! ([`Accounts`]).
 
 use outpost_model::protocol::{Role, User};
-use postgres::{Client, GenericClient, Row, error::SqlState};
+use postgres::{Client, GenericClient, Row, Transaction, error::SqlState};
 
 use super::{
     Session, StoreError, StoreResult, StoredUser, UserUpdate,
+    account_rules::{self, AccountsTx, to_i64, to_u64},
     postgres::ACCOUNTS_LOCK,
     role_from_db,
-    sqlite_accounts::{SLIDE_STEP_MS, to_i64, to_u64},
 };
 
 const USER_COLUMNS: &str = "id, name, role, disabled, password_hash";
@@ -104,40 +106,7 @@ pub fn update_user(conn: &mut Client, id: &str, update: &UserUpdate) -> StoreRes
     let mut tx = conn.transaction()?;
     // Two admins demoting each other at once must not both succeed.
     lock_accounts(&mut tx)?;
-    let Some(before) = user_by_id(&mut tx, id)? else {
-        return Ok(None);
-    };
-    if let Some(role) = update.role {
-        tx.execute(
-            "UPDATE users SET role = $2 WHERE id = $1",
-            &[&id, &role.as_str()],
-        )?;
-    }
-    if let Some(disabled) = update.disabled {
-        tx.execute(
-            "UPDATE users SET disabled = $2 WHERE id = $1",
-            &[&id, &disabled],
-        )?;
-    }
-    if let Some(hash) = &update.password_hash {
-        tx.execute(
-            "UPDATE users SET password_hash = $2 WHERE id = $1",
-            &[&id, hash],
-        )?;
-    }
-    let admins: i64 = tx
-        .query_one(
-            "SELECT COUNT(*) FROM users WHERE role = $1 AND NOT disabled",
-            &[&Role::Admin.as_str()],
-        )?
-        .try_get(0)?;
-    if before.role == Role::Admin && !before.disabled && admins == 0 {
-        return Err(StoreError::LastAdmin);
-    }
-    if update.disabled == Some(true) || update.password_hash.is_some() {
-        tx.execute("DELETE FROM tokens WHERE user_id = $1", &[&id])?;
-    }
-    let after = user_by_id(&mut tx, id)?;
+    let after = account_rules::update_user(&mut Accounts(&mut tx), id, update)?;
     tx.commit()?;
     Ok(after)
 }
@@ -152,18 +121,12 @@ pub fn add_token(
     let mut tx = conn.transaction()?;
     // Two sign-ins on one device at once must leave one session, not two.
     lock_accounts(&mut tx)?;
-    // Expired tokens are useless; clearing them here keeps the table small
-    // without a background job.
-    tx.execute(
-        "DELETE FROM tokens WHERE expires_at_ms < $1",
-        &[&to_i64(expires_at_ms.saturating_sub(60 * SLIDE_STEP_MS))],
-    )?;
-    // One session per device (see `sqlite_accounts::add_token`).
-    tx.execute("DELETE FROM tokens WHERE device_id = $1", &[&device_id])?;
-    tx.execute(
-        "INSERT INTO tokens (token_hash, user_id, device_id, expires_at_ms)
-         VALUES ($1, $2, $3, $4)",
-        &[&token_hash, &user_id, &device_id, &to_i64(expires_at_ms)],
+    account_rules::add_token(
+        &mut Accounts(&mut tx),
+        token_hash,
+        user_id,
+        device_id,
+        expires_at_ms,
     )?;
     tx.commit()?;
     Ok(())
@@ -187,12 +150,12 @@ pub fn session(
     let Some(row) = row else {
         return Ok(None);
     };
-    let mut expires_at_ms = to_u64(row.try_get(4)?);
-    if expires_at_ms <= now_ms {
+    let Some((expires_at_ms, slide)) =
+        account_rules::session_expiry(to_u64(row.try_get(4)?), now_ms, extend_to_ms)
+    else {
         return Ok(None);
-    }
-    if expires_at_ms.saturating_add(SLIDE_STEP_MS) < extend_to_ms {
-        expires_at_ms = extend_to_ms;
+    };
+    if slide {
         conn.execute(
             "UPDATE tokens SET expires_at_ms = $2 WHERE token_hash = $1",
             &[&token_hash, &to_i64(expires_at_ms)],
@@ -239,14 +202,108 @@ pub fn finish_setup(
     // Two first admins racing each other: one wins, the other is told the
     // server is already set up.
     lock_accounts(&mut tx)?;
-    if user_count(&mut tx)? > 0 {
-        return Err(StoreError::AlreadySetUp);
-    }
-    let used = tx.execute("DELETE FROM setup_code WHERE code_hash = $1", &[&code_hash])?;
-    if used == 0 {
-        return Err(StoreError::BadSetupCode);
-    }
-    add_user(&mut tx, admin, password_hash, created_at)?;
+    account_rules::finish_setup(
+        &mut Accounts(&mut tx),
+        code_hash,
+        admin,
+        password_hash,
+        created_at,
+    )?;
     tx.commit()?;
     Ok(())
+}
+
+/// The account rules' steps on one PostgreSQL transaction that holds the
+/// accounts lock.
+struct Accounts<'t, 'c>(&'t mut Transaction<'c>);
+
+impl AccountsTx for Accounts<'_, '_> {
+    fn user_count(&mut self) -> StoreResult<u64> {
+        user_count(self.0)
+    }
+
+    fn user_by_id(&mut self, id: &str) -> StoreResult<Option<User>> {
+        user_by_id(self.0, id)
+    }
+
+    fn add_user(&mut self, user: &User, password_hash: &str, created_at: &str) -> StoreResult<()> {
+        add_user(self.0, user, password_hash, created_at)
+    }
+
+    fn set_role(&mut self, id: &str, role: Role) -> StoreResult<()> {
+        self.0.execute(
+            "UPDATE users SET role = $2 WHERE id = $1",
+            &[&id, &role.as_str()],
+        )?;
+        Ok(())
+    }
+
+    fn set_disabled(&mut self, id: &str, disabled: bool) -> StoreResult<()> {
+        self.0.execute(
+            "UPDATE users SET disabled = $2 WHERE id = $1",
+            &[&id, &disabled],
+        )?;
+        Ok(())
+    }
+
+    fn set_password_hash(&mut self, id: &str, hash: &str) -> StoreResult<()> {
+        self.0.execute(
+            "UPDATE users SET password_hash = $2 WHERE id = $1",
+            &[&id, &hash],
+        )?;
+        Ok(())
+    }
+
+    fn enabled_admins(&mut self) -> StoreResult<u64> {
+        let n: i64 = self
+            .0
+            .query_one(
+                "SELECT COUNT(*) FROM users WHERE role = $1 AND NOT disabled",
+                &[&Role::Admin.as_str()],
+            )?
+            .try_get(0)?;
+        Ok(to_u64(n))
+    }
+
+    fn remove_tokens_of_user(&mut self, user_id: &str) -> StoreResult<()> {
+        self.0
+            .execute("DELETE FROM tokens WHERE user_id = $1", &[&user_id])?;
+        Ok(())
+    }
+
+    fn remove_tokens_of_device(&mut self, device_id: &str) -> StoreResult<()> {
+        self.0
+            .execute("DELETE FROM tokens WHERE device_id = $1", &[&device_id])?;
+        Ok(())
+    }
+
+    fn remove_tokens_expired_before(&mut self, ms: u64) -> StoreResult<()> {
+        self.0.execute(
+            "DELETE FROM tokens WHERE expires_at_ms < $1",
+            &[&to_i64(ms)],
+        )?;
+        Ok(())
+    }
+
+    fn insert_token(
+        &mut self,
+        token_hash: &str,
+        user_id: &str,
+        device_id: &str,
+        expires_at_ms: u64,
+    ) -> StoreResult<()> {
+        self.0.execute(
+            "INSERT INTO tokens (token_hash, user_id, device_id, expires_at_ms)
+             VALUES ($1, $2, $3, $4)",
+            &[&token_hash, &user_id, &device_id, &to_i64(expires_at_ms)],
+        )?;
+        Ok(())
+    }
+
+    fn use_setup_code(&mut self, code_hash: &str) -> StoreResult<bool> {
+        let used = self
+            .0
+            .execute("DELETE FROM setup_code WHERE code_hash = $1", &[&code_hash])?;
+        Ok(used > 0)
+    }
 }

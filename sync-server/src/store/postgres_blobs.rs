@@ -3,7 +3,7 @@
 
 use postgres::GenericClient;
 
-use super::{Blob, StoreResult, sqlite_accounts::to_i64};
+use super::{Blob, StoreResult, account_rules::to_i64};
 
 /// Inserts the blob unless its hash is already stored; `true` when it was
 /// new. A lone statement commits on its own, durably, before this returns;

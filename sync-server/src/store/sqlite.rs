@@ -13,16 +13,18 @@ use std::{
 };
 
 use outpost_model::{
-    Change, Hlc,
+    Change,
     protocol::{HistoryEntry, User},
 };
 use rusqlite::{Connection, config::DbConfig, params};
 
 use super::{
     Blob, Origin, Permit, Pulled, PushOutcome, Session, Store, StoreError, StoreResult, StoredUser,
-    UserUpdate, migrations,
-    sqlite_accounts::{self as accounts, to_i64, to_u64},
-    sqlite_blobs,
+    UserUpdate,
+    account_rules::{to_i64, to_u64},
+    migrations,
+    push::{parse_hlc, parse_value},
+    sqlite_accounts as accounts, sqlite_blobs,
     sqlite_checkpoint::Checkpointer,
 };
 
@@ -146,15 +148,6 @@ fn count_after(conn: &Connection, memo: &mut Option<CountMemo>, after: u64) -> S
         version,
     });
     Ok(count)
-}
-
-pub(super) fn parse_hlc(s: &str) -> StoreResult<Hlc> {
-    s.parse()
-        .map_err(|e| StoreError::Corrupt(format!("clock stamp {s:?}: {e}")))
-}
-
-pub(super) fn parse_value(s: &str) -> StoreResult<serde_json::Value> {
-    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("stored value: {e}")))
 }
 
 impl Store for SqliteStore {
@@ -336,5 +329,20 @@ impl Store for SqliteStore {
 
     fn backup_to(&self, to: &Path) -> StoreResult<()> {
         super::sqlite_backup::backup(&self.reader(), to)
+    }
+
+    fn commit_durability(&self) -> StoreResult<String> {
+        let level: i64 = self
+            .writer()
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))?;
+        // SQLite answers with the level's number.
+        let name = match level {
+            0 => "off",
+            1 => "normal",
+            2 => "full",
+            3 => "extra",
+            _ => "unknown",
+        };
+        Ok(format!("synchronous={name}"))
     }
 }

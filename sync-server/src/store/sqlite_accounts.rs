@@ -1,23 +1,17 @@
 //! The account half of the SQLite store: users, tokens and the one-time
 //! setup code. Plain functions over a connection; `sqlite.rs` decides which
-//! connection (reader or writer) each one gets.
+//! connection (reader or writer) each one gets. The rules that span rows are
+//! in `account_rules.rs`; this file gives their SQL ([`Accounts`]) and runs
+//! them in an immediate transaction, as SQLite's one writer.
 
 use outpost_model::protocol::{Role, User};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
-use super::{Session, StoreError, StoreResult, StoredUser, UserUpdate, role_from_db};
-
-/// The session expiry moves forward at most once a day, so signed-in reads do
-/// not each turn into a write.
-pub const SLIDE_STEP_MS: u64 = 24 * 60 * 60 * 1000;
-
-pub fn to_i64(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-pub fn to_u64(n: i64) -> u64 {
-    u64::try_from(n).unwrap_or(0)
-}
+use super::{
+    Session, StoreError, StoreResult, StoredUser, UserUpdate,
+    account_rules::{self, AccountsTx, to_i64, to_u64},
+    role_from_db,
+};
 
 const USER_COLUMNS: &str = "id, name, role, disabled, password_hash";
 
@@ -105,41 +99,7 @@ pub fn update_user(
     update: &UserUpdate,
 ) -> StoreResult<Option<User>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let Some(before) = user_by_id(&tx, id)? else {
-        return Ok(None);
-    };
-    if let Some(role) = update.role {
-        tx.execute(
-            "UPDATE users SET role = ?2 WHERE id = ?1",
-            params![id, role.as_str()],
-        )?;
-    }
-    if let Some(disabled) = update.disabled {
-        tx.execute(
-            "UPDATE users SET disabled = ?2 WHERE id = ?1",
-            params![id, disabled],
-        )?;
-    }
-    if let Some(hash) = &update.password_hash {
-        tx.execute(
-            "UPDATE users SET password_hash = ?2 WHERE id = ?1",
-            params![id, hash],
-        )?;
-    }
-    // Counted inside the transaction, so two admins demoting each other at
-    // once cannot both succeed.
-    let admins: i64 = tx.query_row(
-        "SELECT COUNT(*) FROM users WHERE role = ?1 AND disabled = 0",
-        params![Role::Admin.as_str()],
-        |r| r.get(0),
-    )?;
-    if before.role == Role::Admin && !before.disabled && admins == 0 {
-        return Err(StoreError::LastAdmin);
-    }
-    if update.disabled == Some(true) || update.password_hash.is_some() {
-        tx.execute("DELETE FROM tokens WHERE user_id = ?1", params![id])?;
-    }
-    let after = user_by_id(&tx, id)?;
+    let after = account_rules::update_user(&mut Accounts(&tx), id, update)?;
     tx.commit()?;
     Ok(after)
 }
@@ -152,23 +112,12 @@ pub fn add_token(
     expires_at_ms: u64,
 ) -> StoreResult<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    // Expired tokens are useless; clearing them here keeps the table small
-    // without a background job.
-    tx.execute(
-        "DELETE FROM tokens WHERE expires_at_ms < ?1",
-        params![to_i64(expires_at_ms.saturating_sub(60 * SLIDE_STEP_MS))],
-    )?;
-    // One session per device: a device id is bound to the session that
-    // signed it in last, so whoever signs in on a device (or claims its id)
-    // ends the session that was there instead of sharing it.
-    tx.execute(
-        "DELETE FROM tokens WHERE device_id = ?1",
-        params![device_id],
-    )?;
-    tx.execute(
-        "INSERT INTO tokens (token_hash, user_id, device_id, expires_at_ms)
-         VALUES (?1, ?2, ?3, ?4)",
-        params![token_hash, user_id, device_id, to_i64(expires_at_ms)],
+    account_rules::add_token(
+        &mut Accounts(&tx),
+        token_hash,
+        user_id,
+        device_id,
+        expires_at_ms,
     )?;
     tx.commit()?;
     Ok(())
@@ -202,14 +151,11 @@ pub fn session(
     let Some((id, name, role, device_id, expires_at)) = row else {
         return Ok(None);
     };
-    let mut expires_at_ms = to_u64(expires_at);
-    if expires_at_ms <= now_ms {
+    let Some((expires_at_ms, slide)) =
+        account_rules::session_expiry(to_u64(expires_at), now_ms, extend_to_ms)
+    else {
         return Ok(None);
-    }
-    let slide = expires_at_ms.saturating_add(SLIDE_STEP_MS) < extend_to_ms;
-    if slide {
-        expires_at_ms = extend_to_ms;
-    }
+    };
     let user = User {
         id,
         name,
@@ -254,17 +200,108 @@ pub fn finish_setup(
     created_at: &str,
 ) -> StoreResult<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if user_count(&tx)? > 0 {
-        return Err(StoreError::AlreadySetUp);
-    }
-    let used = tx.execute(
-        "DELETE FROM setup_code WHERE code_hash = ?1",
-        params![code_hash],
+    account_rules::finish_setup(
+        &mut Accounts(&tx),
+        code_hash,
+        admin,
+        password_hash,
+        created_at,
     )?;
-    if used == 0 {
-        return Err(StoreError::BadSetupCode);
-    }
-    add_user(&tx, admin, password_hash, created_at)?;
     tx.commit()?;
     Ok(())
+}
+
+/// The account rules' steps on one SQLite transaction.
+struct Accounts<'c>(&'c Connection);
+
+impl AccountsTx for Accounts<'_> {
+    fn user_count(&mut self) -> StoreResult<u64> {
+        user_count(self.0)
+    }
+
+    fn user_by_id(&mut self, id: &str) -> StoreResult<Option<User>> {
+        user_by_id(self.0, id)
+    }
+
+    fn add_user(&mut self, user: &User, password_hash: &str, created_at: &str) -> StoreResult<()> {
+        add_user(self.0, user, password_hash, created_at)
+    }
+
+    fn set_role(&mut self, id: &str, role: Role) -> StoreResult<()> {
+        self.0.execute(
+            "UPDATE users SET role = ?2 WHERE id = ?1",
+            params![id, role.as_str()],
+        )?;
+        Ok(())
+    }
+
+    fn set_disabled(&mut self, id: &str, disabled: bool) -> StoreResult<()> {
+        self.0.execute(
+            "UPDATE users SET disabled = ?2 WHERE id = ?1",
+            params![id, disabled],
+        )?;
+        Ok(())
+    }
+
+    fn set_password_hash(&mut self, id: &str, hash: &str) -> StoreResult<()> {
+        self.0.execute(
+            "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+            params![id, hash],
+        )?;
+        Ok(())
+    }
+
+    fn enabled_admins(&mut self) -> StoreResult<u64> {
+        let n: i64 = self.0.query_row(
+            "SELECT COUNT(*) FROM users WHERE role = ?1 AND disabled = 0",
+            params![Role::Admin.as_str()],
+            |r| r.get(0),
+        )?;
+        Ok(to_u64(n))
+    }
+
+    fn remove_tokens_of_user(&mut self, user_id: &str) -> StoreResult<()> {
+        self.0
+            .execute("DELETE FROM tokens WHERE user_id = ?1", params![user_id])?;
+        Ok(())
+    }
+
+    fn remove_tokens_of_device(&mut self, device_id: &str) -> StoreResult<()> {
+        self.0.execute(
+            "DELETE FROM tokens WHERE device_id = ?1",
+            params![device_id],
+        )?;
+        Ok(())
+    }
+
+    fn remove_tokens_expired_before(&mut self, ms: u64) -> StoreResult<()> {
+        self.0.execute(
+            "DELETE FROM tokens WHERE expires_at_ms < ?1",
+            params![to_i64(ms)],
+        )?;
+        Ok(())
+    }
+
+    fn insert_token(
+        &mut self,
+        token_hash: &str,
+        user_id: &str,
+        device_id: &str,
+        expires_at_ms: u64,
+    ) -> StoreResult<()> {
+        self.0.execute(
+            "INSERT INTO tokens (token_hash, user_id, device_id, expires_at_ms)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![token_hash, user_id, device_id, to_i64(expires_at_ms)],
+        )?;
+        Ok(())
+    }
+
+    fn use_setup_code(&mut self, code_hash: &str) -> StoreResult<bool> {
+        let used = self.0.execute(
+            "DELETE FROM setup_code WHERE code_hash = ?1",
+            params![code_hash],
+        )?;
+        Ok(used > 0)
+    }
 }

@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Blob, StoreResult, sqlite_accounts::to_i64};
+use super::{Blob, StoreResult, account_rules::to_i64};
 
 /// Inserts the blob unless its hash is already stored; `true` when it was
 /// new. One statement outside any other transaction is its own transaction,

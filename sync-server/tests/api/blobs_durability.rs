@@ -74,6 +74,9 @@ fn an_acknowledged_blob_survives_kill_9() {
     let data = data_with_account();
     let client = Client::new();
     let (server, token, hash, bytes) = upload_to(data.path(), &client);
+    // What the acknowledgement rests on, as the server's connection
+    // reports it at start.
+    server.wait_for_log("commits are durable: synchronous=full");
     server.kill_9();
 
     let server = Running::start(data.path());

@@ -144,6 +144,9 @@ fn acknowledged_change_survives_kill_9() {
     let client = Client::new();
 
     let server = Running::start(data.path());
+    // What the acknowledgement below rests on, as the server's connection
+    // reports it at start.
+    server.wait_for_log("commits are durable: synchronous=full");
     let login: Value = client
         .post(format!("{}/api/v1/auth/login", server.base))
         .json(&json!({ "username": USER, "password": PASSWORD, "device_id": DEVICE }))

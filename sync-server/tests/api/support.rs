@@ -1,4 +1,5 @@
-//! A real server on 127.0.0.1:0 for each test, and small helpers to talk to it.
+//! A real server on 127.0.0.1:0 for each test, over SQLite or PostgreSQL,
+//! and small helpers to talk to it.
 
 use std::{
     path::Path,
@@ -15,18 +16,66 @@ use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 
+use crate::postgres_db::{TestDb, admin_url};
+
 pub const USER: &str = "alice";
 pub const PASSWORD: &str = "correct horse battery";
 pub const DEVICE: &str = "tablet-1";
+
+/// Which store a test server keeps its data in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreKind {
+    Sqlite,
+    Postgres,
+}
+
+/// Writes a protocol case once and runs it on both stores: a module named
+/// after the case, holding the tests `on_sqlite` and `on_postgres`, each
+/// giving the case a server with the admin `alice`. Without PostgreSQL,
+/// `on_postgres` says it skipped (see `common/postgres_db.rs`).
+macro_rules! on_both_stores {
+    ($(#[$meta:meta])* fn $name:ident($server:ident: &TestServer) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            fn case($server: &$crate::support::TestServer) $body
+
+            #[test]
+            fn on_sqlite() {
+                case(&$crate::support::TestServer::start());
+            }
+
+            #[test]
+            fn on_postgres() {
+                if let Some(server) = $crate::support::TestServer::start_postgres() {
+                    case(&server);
+                }
+            }
+        }
+    };
+}
+pub(crate) use on_both_stores;
+
+/// Where a test server's data lives, kept until the server has stopped.
+struct Backing {
+    store: StoreKind,
+    data: Option<TempDir>,
+    db: Option<TestDb>,
+}
 
 pub struct TestServer {
     pub base: String,
     pub client: Client,
     pub state: AppState,
+    pub store: StoreKind,
     stop: Option<oneshot::Sender<()>>,
-    // Dropped last: the server must stop before its files go.
+    // Dropped before the data: the server must stop before its files or
+    // its database go.
     runtime: Option<tokio::runtime::Runtime>,
-    _data: TempDir,
+    _data: Option<TempDir>,
+    _db: Option<TestDb>,
     _static: Option<TempDir>,
 }
 
@@ -54,6 +103,21 @@ impl TestServer {
         Self::start_with(static_dir, true)
     }
 
+    /// A server with the admin `alice` on a PostgreSQL database of its own;
+    /// `None`, after saying so, when there is no PostgreSQL to test against
+    /// outside CI.
+    pub fn start_postgres() -> Option<Self> {
+        let db = TestDb::create(&admin_url()?);
+        // Opened before the runtime exists: the client blocks.
+        let state = AppState::open_postgres(&db.url, None).expect("open the PostgreSQL store");
+        let backing = Backing {
+            store: StoreKind::Postgres,
+            data: None,
+            db: Some(db),
+        };
+        Some(Self::serve(state, backing, None, true))
+    }
+
     fn start_with(static_dir: Option<TempDir>, with_admin: bool) -> Self {
         let data = tempfile::tempdir().expect("temporary data directory");
         let state = AppState::open(
@@ -61,6 +125,20 @@ impl TestServer {
             static_dir.as_ref().map(|d| d.path().to_owned()),
         )
         .expect("open the store");
+        let backing = Backing {
+            store: StoreKind::Sqlite,
+            data: Some(data),
+            db: None,
+        };
+        Self::serve(state, backing, static_dir, with_admin)
+    }
+
+    fn serve(
+        state: AppState,
+        backing: Backing,
+        static_dir: Option<TempDir>,
+        with_admin: bool,
+    ) -> Self {
         if with_admin {
             state
                 .create_user(USER, Role::Admin, PASSWORD)
@@ -83,9 +161,11 @@ impl TestServer {
             base: format!("http://{addr}"),
             client: Client::new(),
             state,
+            store: backing.store,
             stop: Some(stop),
             runtime: Some(runtime),
-            _data: data,
+            _data: backing.data,
+            _db: backing.db,
             _static: static_dir,
         };
         wait_until_healthy(&server.client, &server.base);

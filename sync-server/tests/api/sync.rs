@@ -5,7 +5,9 @@ use std::collections::HashSet;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{DEVICE, TestServer, change, code, hlc, now_ms, push_body, record_id};
+use crate::support::{
+    DEVICE, StoreKind, TestServer, change, code, hlc, now_ms, on_both_stores, push_body, record_id,
+};
 
 fn pull(server: &TestServer, token: &str, device: &str, cursor: &Value, limit: u32) -> Value {
     let (status, body) = server.sync(
@@ -16,236 +18,236 @@ fn pull(server: &TestServer, token: &str, device: &str, cursor: &Value, limit: u
     body
 }
 
-#[test]
-fn pushed_changes_come_back_to_another_device() {
-    let server = TestServer::start();
-    let token = server.token(DEVICE);
-    let t = now_ms();
-    let id = record_id(1);
-    let pushed = vec![
-        change(&id, "title", json!("Forklift hit rack"), &hlc(t, 0, DEVICE)),
-        change(&id, "impact", json!(2), &hlc(t, 1, DEVICE)),
-    ];
-    let (status, body) = server.sync(&token, &push_body(pushed.clone()));
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(
-        (body["accepted"].as_u64(), body["ignored"].as_u64()),
-        (Some(2), Some(0))
-    );
-    assert!(
-        body["server_time"]
-            .as_str()
-            .is_some_and(|s| s.ends_with('Z'))
-    );
-
-    let other = server.token("tablet-2");
-    let pulled = pull(&server, &other, "tablet-2", &Value::Null, 1000);
-    assert_eq!(pulled["changes"], Value::Array(pushed));
-    assert_eq!(pulled["more"], false);
-    let cursor = pulled["cursor"].clone();
-    assert!(cursor.is_string());
-
-    // Nothing new after the cursor: the same cursor comes back.
-    let again = pull(&server, &other, "tablet-2", &cursor, 1000);
-    assert_eq!(again["changes"], json!([]));
-    assert_eq!(again["cursor"], cursor);
-}
-
-#[test]
-fn first_sync_of_an_empty_server_has_a_null_cursor() {
-    let server = TestServer::start();
-    let token = server.token(DEVICE);
-    let body = pull(&server, &token, DEVICE, &Value::Null, 10);
-    assert_eq!(body["changes"], json!([]));
-    assert_eq!(body["cursor"], Value::Null);
-    assert_eq!(body["more"], false);
-}
-
-#[test]
-fn paging_with_a_small_limit_reaches_every_change_exactly_once() {
-    let server = TestServer::start();
-    let token = server.token(DEVICE);
-    let t = now_ms();
-    let pushed: Vec<Value> = (0..23)
-        .map(|n| {
-            change(
-                &record_id(n),
-                "title",
-                json!(format!("incident {n}")),
-                &hlc(t, n, DEVICE),
-            )
-        })
-        .collect();
-    let (status, _) = server.sync(&token, &push_body(pushed));
-    assert_eq!(status, StatusCode::OK);
-
-    let mut cursor = Value::Null;
-    let mut seen = Vec::new();
-    let mut pages = 0;
-    loop {
-        let page = pull(&server, &token, DEVICE, &cursor, 5);
-        let changes = page["changes"].as_array().expect("changes");
-        assert!(changes.len() <= 5);
-        // While more wait, the server says how many, so a tablet can show
-        // "Downloading 5 of 23"; on the last page it says nothing.
-        let left_after = 23 - seen.len() - changes.len();
-        if page["more"] == true {
-            assert_eq!(page["remaining"], json!(left_after), "page {pages}");
-        } else {
-            assert!(page.get("remaining").is_none(), "{page}");
-        }
-        seen.extend(
-            changes
-                .iter()
-                .map(|c| c["id"].as_str().expect("id").to_owned()),
-        );
-        cursor = page["cursor"].clone();
-        pages += 1;
-        if page["more"] == false {
-            break;
-        }
-        assert!(pages < 10, "paging does not end");
-    }
-    assert_eq!(pages, 5);
-    assert_eq!(seen.len(), 23);
-    let distinct: HashSet<&String> = seen.iter().collect();
-    assert_eq!(distinct.len(), 23, "a change came twice");
-    // Oldest first: the order they were pushed in.
-    let expected: Vec<String> = (0..23).map(record_id).collect();
-    assert_eq!(seen, expected);
-}
-
-#[test]
-fn pushing_the_same_batch_twice_ignores_it_the_second_time() {
-    let server = TestServer::start();
-    let token = server.token(DEVICE);
-    let t = now_ms();
-    let batch = push_body(vec![
-        change(&record_id(1), "title", json!("Spill"), &hlc(t, 0, DEVICE)),
-        change(&record_id(1), "status", json!("new"), &hlc(t, 1, DEVICE)),
-        change(
-            &record_id(2),
-            "title",
-            json!("Fire alarm"),
-            &hlc(t, 2, DEVICE),
-        ),
-    ]);
-    let (_, first) = server.sync(&token, &batch);
-    assert_eq!(
-        (first["accepted"].as_u64(), first["ignored"].as_u64()),
-        (Some(3), Some(0))
-    );
-    let (status, second) = server.sync(&token, &batch);
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(
-        (second["accepted"].as_u64(), second["ignored"].as_u64()),
-        (Some(0), Some(3))
-    );
-    let (_, history) = server.get(
-        &token,
-        &format!("/api/v1/records/incidents/{}/history", record_id(1)),
-    );
-    assert_eq!(
-        history["changes"].as_array().map(Vec::len),
-        Some(2),
-        "duplicates are not logged"
-    );
-}
-
-#[test]
-fn stale_change_is_logged_but_not_applied() {
-    let server = TestServer::start();
-    let token = server.token(DEVICE);
-    let t = now_ms();
-    let id = record_id(7);
-    let newer = change(&id, "status", json!("in_progress"), &hlc(t, 5, DEVICE));
-    let older = change(
-        &id,
-        "status",
-        json!("resolved"),
-        &hlc(t - 60_000, 0, DEVICE),
-    );
-    let (_, first) = server.sync(&token, &push_body(vec![newer.clone()]));
-    assert_eq!(first["accepted"], 1);
-    let (_, second) = server.sync(&token, &push_body(vec![older]));
-    assert_eq!(
-        (second["accepted"].as_u64(), second["ignored"].as_u64()),
-        (Some(0), Some(1))
-    );
-
-    let pulled = pull(&server, &token, DEVICE, &Value::Null, 100);
-    assert_eq!(pulled["changes"], json!([newer]));
-
-    let (_, history) = server.get(&token, &format!("/api/v1/records/incidents/{id}/history"));
-    let entries = history["changes"].as_array().expect("changes");
-    assert_eq!(entries.len(), 2);
-    assert_eq!(entries[0]["value"], "resolved");
-    assert_eq!(entries[0]["current"], false);
-    assert_eq!(entries[1]["value"], "in_progress");
-    assert_eq!(entries[1]["current"], true);
-}
-
-#[test]
-fn one_field_of_a_new_record_written_twice_in_one_batch_keeps_the_newer() {
-    // The store skips reading the fields of a record new in this push, but
-    // only for the first change to each field: the second one is merged
-    // against the first, in either order, and both are logged.
-    let server = TestServer::start();
-    let token = server.token(DEVICE);
-    let t = now_ms();
-    for (n, newer_first) in [(11, true), (12, false)] {
-        let id = record_id(n);
-        let newer = change(&id, "status", json!("in_progress"), &hlc(t, 5, DEVICE));
-        let older = change(&id, "status", json!("new"), &hlc(t, 1, DEVICE));
-        let batch = if newer_first {
-            vec![newer.clone(), older]
-        } else {
-            vec![older, newer.clone()]
-        };
-        let (status, body) = server.sync(&token, &push_body(batch));
+on_both_stores! {
+    fn pushed_changes_come_back_to_another_device(server: &TestServer) {
+        let token = server.token(DEVICE);
+        let t = now_ms();
+        let id = record_id(1);
+        let pushed = vec![
+            change(&id, "title", json!("Forklift hit rack"), &hlc(t, 0, DEVICE)),
+            change(&id, "impact", json!(2), &hlc(t, 1, DEVICE)),
+        ];
+        let (status, body) = server.sync(&token, &push_body(pushed.clone()));
         assert_eq!(status, StatusCode::OK, "{body}");
-        let expected = if newer_first { (1, 1) } else { (2, 0) };
         assert_eq!(
             (body["accepted"].as_u64(), body["ignored"].as_u64()),
-            (Some(expected.0), Some(expected.1))
+            (Some(2), Some(0))
         );
-        let (_, history) = server.get(&token, &format!("/api/v1/records/incidents/{id}/history"));
-        let entries = history["changes"].as_array().expect("changes");
-        assert_eq!(entries.len(), 2, "both are logged");
-        assert_eq!(entries[1]["value"], "in_progress");
-        assert_eq!(entries[1]["current"], true);
-        assert_eq!(entries[0]["current"], false);
+        assert!(
+            body["server_time"]
+                .as_str()
+                .is_some_and(|s| s.ends_with('Z'))
+        );
+
+        let other = server.token("tablet-2");
+        let pulled = pull(server, &other, "tablet-2", &Value::Null, 1000);
+        assert_eq!(pulled["changes"], Value::Array(pushed));
+        assert_eq!(pulled["more"], false);
+        let cursor = pulled["cursor"].clone();
+        assert!(cursor.is_string());
+
+        // Nothing new after the cursor: the same cursor comes back.
+        let again = pull(server, &other, "tablet-2", &cursor, 1000);
+        assert_eq!(again["changes"], json!([]));
+        assert_eq!(again["cursor"], cursor);
     }
-    let pulled = pull(&server, &token, DEVICE, &Value::Null, 100);
-    let values: Vec<&Value> = pulled["changes"]
-        .as_array()
-        .expect("changes")
-        .iter()
-        .map(|c| &c["value"])
-        .collect();
-    assert_eq!(values, [&json!("in_progress"), &json!("in_progress")]);
 }
 
-#[test]
-fn a_reused_stamp_is_a_duplicate_and_the_first_value_stays() {
-    let server = TestServer::start();
-    let token = server.token(DEVICE);
-    let id = record_id(3);
-    let stamp = hlc(now_ms(), 0, DEVICE);
-    // The log is unique on (record, field, stamp): a device never issues a
-    // stamp twice, so a second write with the same one is a re-send.
-    let (_, body) = server.sync(
-        &token,
-        &push_body(vec![
-            change(&id, "title", json!("b"), &stamp),
-            change(&id, "title", json!("a"), &stamp),
-        ]),
-    );
-    assert_eq!(
-        (body["accepted"].as_u64(), body["ignored"].as_u64()),
-        (Some(1), Some(1))
-    );
-    assert_eq!(body["changes"][0]["value"], "b");
+on_both_stores! {
+    fn first_sync_of_an_empty_server_has_a_null_cursor(server: &TestServer) {
+        let token = server.token(DEVICE);
+        let body = pull(server, &token, DEVICE, &Value::Null, 10);
+        assert_eq!(body["changes"], json!([]));
+        assert_eq!(body["cursor"], Value::Null);
+        assert_eq!(body["more"], false);
+    }
+}
+
+on_both_stores! {
+    fn paging_with_a_small_limit_reaches_every_change_exactly_once(server: &TestServer) {
+        let token = server.token(DEVICE);
+        let t = now_ms();
+        let pushed: Vec<Value> = (0..23)
+            .map(|n| {
+                change(
+                    &record_id(n),
+                    "title",
+                    json!(format!("incident {n}")),
+                    &hlc(t, n, DEVICE),
+                )
+            })
+            .collect();
+        let (status, _) = server.sync(&token, &push_body(pushed));
+        assert_eq!(status, StatusCode::OK);
+
+        let mut cursor = Value::Null;
+        let mut seen = Vec::new();
+        let mut pages = 0;
+        loop {
+            let page = pull(server, &token, DEVICE, &cursor, 5);
+            let changes = page["changes"].as_array().expect("changes");
+            assert!(changes.len() <= 5);
+            // While more wait, the server says how many, so a tablet can show
+            // "Downloading 5 of 23"; on the last page it says nothing.
+            let left_after = 23 - seen.len() - changes.len();
+            if page["more"] == true {
+                assert_eq!(page["remaining"], json!(left_after), "page {pages}");
+            } else {
+                assert!(page.get("remaining").is_none(), "{page}");
+            }
+            seen.extend(
+                changes
+                    .iter()
+                    .map(|c| c["id"].as_str().expect("id").to_owned()),
+            );
+            cursor = page["cursor"].clone();
+            pages += 1;
+            if page["more"] == false {
+                break;
+            }
+            assert!(pages < 10, "paging does not end");
+        }
+        assert_eq!(pages, 5);
+        assert_eq!(seen.len(), 23);
+        let distinct: HashSet<&String> = seen.iter().collect();
+        assert_eq!(distinct.len(), 23, "a change came twice");
+        // Oldest first: the order they were pushed in.
+        let expected: Vec<String> = (0..23).map(record_id).collect();
+        assert_eq!(seen, expected);
+    }
+}
+
+on_both_stores! {
+    fn pushing_the_same_batch_twice_ignores_it_the_second_time(server: &TestServer) {
+        let token = server.token(DEVICE);
+        let t = now_ms();
+        let batch = push_body(vec![
+            change(&record_id(1), "title", json!("Spill"), &hlc(t, 0, DEVICE)),
+            change(&record_id(1), "status", json!("new"), &hlc(t, 1, DEVICE)),
+            change(
+                &record_id(2),
+                "title",
+                json!("Fire alarm"),
+                &hlc(t, 2, DEVICE),
+            ),
+        ]);
+        let (_, first) = server.sync(&token, &batch);
+        assert_eq!(
+            (first["accepted"].as_u64(), first["ignored"].as_u64()),
+            (Some(3), Some(0))
+        );
+        let (status, second) = server.sync(&token, &batch);
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            (second["accepted"].as_u64(), second["ignored"].as_u64()),
+            (Some(0), Some(3))
+        );
+        let (_, history) = server.get(
+            &token,
+            &format!("/api/v1/records/incidents/{}/history", record_id(1)),
+        );
+        assert_eq!(
+            history["changes"].as_array().map(Vec::len),
+            Some(2),
+            "duplicates are not logged"
+        );
+    }
+}
+
+on_both_stores! {
+    fn stale_change_is_logged_but_not_applied(server: &TestServer) {
+        let token = server.token(DEVICE);
+        let t = now_ms();
+        let id = record_id(7);
+        let newer = change(&id, "status", json!("in_progress"), &hlc(t, 5, DEVICE));
+        let older = change(
+            &id,
+            "status",
+            json!("resolved"),
+            &hlc(t - 60_000, 0, DEVICE),
+        );
+        let (_, first) = server.sync(&token, &push_body(vec![newer.clone()]));
+        assert_eq!(first["accepted"], 1);
+        let (_, second) = server.sync(&token, &push_body(vec![older]));
+        assert_eq!(
+            (second["accepted"].as_u64(), second["ignored"].as_u64()),
+            (Some(0), Some(1))
+        );
+
+        let pulled = pull(server, &token, DEVICE, &Value::Null, 100);
+        assert_eq!(pulled["changes"], json!([newer]));
+
+        let (_, history) = server.get(&token, &format!("/api/v1/records/incidents/{id}/history"));
+        let entries = history["changes"].as_array().expect("changes");
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[0]["value"], "resolved");
+        assert_eq!(entries[0]["current"], false);
+        assert_eq!(entries[1]["value"], "in_progress");
+        assert_eq!(entries[1]["current"], true);
+    }
+}
+
+on_both_stores! {
+    fn one_field_of_a_new_record_written_twice_in_one_batch_keeps_the_newer(server: &TestServer) {
+        // The store skips reading the fields of a record new in this push, but
+        // only for the first change to each field: the second one is merged
+        // against the first, in either order, and both are logged.
+        let token = server.token(DEVICE);
+        let t = now_ms();
+        for (n, newer_first) in [(11, true), (12, false)] {
+            let id = record_id(n);
+            let newer = change(&id, "status", json!("in_progress"), &hlc(t, 5, DEVICE));
+            let older = change(&id, "status", json!("new"), &hlc(t, 1, DEVICE));
+            let batch = if newer_first {
+                vec![newer.clone(), older]
+            } else {
+                vec![older, newer.clone()]
+            };
+            let (status, body) = server.sync(&token, &push_body(batch));
+            assert_eq!(status, StatusCode::OK, "{body}");
+            let expected = if newer_first { (1, 1) } else { (2, 0) };
+            assert_eq!(
+                (body["accepted"].as_u64(), body["ignored"].as_u64()),
+                (Some(expected.0), Some(expected.1))
+            );
+            let (_, history) = server.get(&token, &format!("/api/v1/records/incidents/{id}/history"));
+            let entries = history["changes"].as_array().expect("changes");
+            assert_eq!(entries.len(), 2, "both are logged");
+            assert_eq!(entries[1]["value"], "in_progress");
+            assert_eq!(entries[1]["current"], true);
+            assert_eq!(entries[0]["current"], false);
+        }
+        let pulled = pull(server, &token, DEVICE, &Value::Null, 100);
+        let values: Vec<&Value> = pulled["changes"]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .map(|c| &c["value"])
+            .collect();
+        assert_eq!(values, [&json!("in_progress"), &json!("in_progress")]);
+    }
+}
+
+on_both_stores! {
+    fn a_reused_stamp_is_a_duplicate_and_the_first_value_stays(server: &TestServer) {
+        let token = server.token(DEVICE);
+        let id = record_id(3);
+        let stamp = hlc(now_ms(), 0, DEVICE);
+        // The log is unique on (record, field, stamp): a device never issues a
+        // stamp twice, so a second write with the same one is a re-send.
+        let (_, body) = server.sync(
+            &token,
+            &push_body(vec![
+                change(&id, "title", json!("b"), &stamp),
+                change(&id, "title", json!("a"), &stamp),
+            ]),
+        );
+        assert_eq!(
+            (body["accepted"].as_u64(), body["ignored"].as_u64()),
+            (Some(1), Some(1))
+        );
+        assert_eq!(body["changes"][0]["value"], "b");
+    }
 }
 
 #[test]
@@ -340,31 +342,31 @@ fn a_clock_a_little_ahead_is_accepted() {
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
-#[test]
-fn remaining_counts_changes_pushed_between_pages() {
-    let server = TestServer::start();
-    let token = server.token(DEVICE);
-    let t = now_ms();
-    let push = |from: u32, to: u32| {
-        let batch = (from..to)
-            .map(|n| change(&record_id(n), "title", json!("x"), &hlc(t, n, DEVICE)))
-            .collect();
-        assert_eq!(server.sync(&token, &push_body(batch)).0, StatusCode::OK);
-    };
-    push(0, 23);
-    let first = pull(&server, &token, DEVICE, &Value::Null, 5);
-    assert_eq!(first["remaining"], json!(18));
-    let second = pull(&server, &token, DEVICE, &first["cursor"], 5);
-    assert_eq!(second["remaining"], json!(13));
-    // Another device starting over is counted from its own place.
-    let other = pull(&server, &token, DEVICE, &Value::Null, 3);
-    assert_eq!(other["remaining"], json!(20));
-    // Four new records land between two pages: they are still to come.
-    push(23, 27);
-    let third = pull(&server, &token, DEVICE, &second["cursor"], 5);
-    assert_eq!(third["remaining"], json!(12));
-    let fourth = pull(&server, &token, DEVICE, &third["cursor"], 5);
-    assert_eq!(fourth["remaining"], json!(7));
+on_both_stores! {
+    fn remaining_counts_changes_pushed_between_pages(server: &TestServer) {
+        let token = server.token(DEVICE);
+        let t = now_ms();
+        let push = |from: u32, to: u32| {
+            let batch = (from..to)
+                .map(|n| change(&record_id(n), "title", json!("x"), &hlc(t, n, DEVICE)))
+                .collect();
+            assert_eq!(server.sync(&token, &push_body(batch)).0, StatusCode::OK);
+        };
+        push(0, 23);
+        let first = pull(server, &token, DEVICE, &Value::Null, 5);
+        assert_eq!(first["remaining"], json!(18));
+        let second = pull(server, &token, DEVICE, &first["cursor"], 5);
+        assert_eq!(second["remaining"], json!(13));
+        // Another device starting over is counted from its own place.
+        let other = pull(server, &token, DEVICE, &Value::Null, 3);
+        assert_eq!(other["remaining"], json!(20));
+        // Four new records land between two pages: they are still to come.
+        push(23, 27);
+        let third = pull(server, &token, DEVICE, &second["cursor"], 5);
+        assert_eq!(third["remaining"], json!(12));
+        let fourth = pull(server, &token, DEVICE, &third["cursor"], 5);
+        assert_eq!(fourth["remaining"], json!(7));
+    }
 }
 
 #[test]
@@ -409,4 +411,18 @@ fn more_than_5000_changes_in_one_push_is_413_too_many_changes() {
     let (status, body) = server.sync(&token, &push_body(vec![one; 5001]));
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(code(&body), "too_many_changes");
+}
+
+on_both_stores! {
+    /// A push is acknowledged after its commit, so the commit must wait for
+    /// the disk: the setting behind that, as the store's own connection
+    /// (inside a push's transaction, on PostgreSQL) reports it.
+    fn pushes_commit_with_the_durable_setting(server: &TestServer) {
+        let setting = server.state.commit_durability().expect("read the setting");
+        let expected = match server.store {
+            StoreKind::Sqlite => "synchronous=full",
+            StoreKind::Postgres => "synchronous_commit=on",
+        };
+        assert_eq!(setting, expected);
+    }
 }
