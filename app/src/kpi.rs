@@ -31,6 +31,15 @@ pub struct KpiData {
     pub hours: HoursWorked,
 }
 
+/// One bar of a breakdown: its label and the counts behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BarRow {
+    pub label: String,
+    pub opened: usize,
+    pub resolved: usize,
+    pub backlog: usize,
+}
+
 impl KpiData {
     /// Builds the data from the records of each collection.
     pub fn from_records(
@@ -339,12 +348,9 @@ impl KpiData {
 }
 
 /// Chart rows from a breakdown, each key in words.
-pub fn bar_rows(
-    rows: &[kpi::Breakdown],
-    words: impl Fn(&str) -> String,
-) -> Vec<crate::components::chart::BarRow> {
+pub fn bar_rows(rows: &[kpi::Breakdown], words: impl Fn(&str) -> String) -> Vec<BarRow> {
     rows.iter()
-        .map(|r| crate::components::chart::BarRow {
+        .map(|r| BarRow {
             label: words(&r.key),
             opened: r.opened,
             resolved: r.resolved,
@@ -354,18 +360,13 @@ pub fn bar_rows(
 }
 
 /// Rows in the order of their labels (site ids are not an order anyone reads).
-fn by_name(
-    mut rows: Vec<crate::components::chart::BarRow>,
-) -> Vec<crate::components::chart::BarRow> {
+fn by_name(mut rows: Vec<BarRow>) -> Vec<BarRow> {
     rows.sort_by(|a, b| a.label.cmp(&b.label));
     rows
 }
 
 /// The three breakdowns of a report, keys in words: priority, category, site.
-pub fn breakdowns(
-    data: &KpiData,
-    report: &KpiReport,
-) -> [(&'static str, Vec<crate::components::chart::BarRow>); 3] {
+pub fn breakdowns(data: &KpiData, report: &KpiReport) -> [(&'static str, Vec<BarRow>); 3] {
     let code = |k: &str| {
         if k.is_empty() {
             "None".to_owned()

@@ -6,13 +6,8 @@ use std::time::Duration;
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
+use crate::browser::tablet_now_ms;
 use crate::state::Ctx;
-
-/// The tablet's own idea of now, in Unix milliseconds (not corrected).
-pub fn tablet_now_ms() -> u64 {
-    // `Date.now()` is a whole number of milliseconds since 1970.
-    js_sys::Date::now().max(0.0) as u64
-}
 
 /// How often countdowns move on.
 pub const TICK: Duration = Duration::from_secs(30);

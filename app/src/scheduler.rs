@@ -3,28 +3,18 @@
 //! time, with exponential back-off (with jitter, capped at 5 minutes) after
 //! failures.
 
-use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::browser::tablet_now_ms;
 use crate::browser::tabs;
-use crate::now::tablet_now_ms;
-use crate::state::{Ctx, navigator_online, storage_problem};
+use crate::state::{Ctx, Runner, navigator_online, storage_problem};
 use outpost_client::api::ApiError;
 use outpost_client::schedule::{EDIT_DEBOUNCE, INTERVAL, backoff_ms, refusals_in_words};
 use outpost_client::sync::{SyncContext, SyncError, SyncReport, sync_once};
 use outpost_client::words::sentence;
-
-/// Sync bookkeeping; lives in `Services`.
-#[derive(Debug, Default)]
-pub struct Runner {
-    running: Cell<bool>,
-    again: Cell<bool>,
-    failures: Cell<u32>,
-    timer: RefCell<Option<TimeoutHandle>>,
-}
 
 /// Starts the automatic syncs, and listens for other tabs' changes; call once.
 pub fn start(ctx: Ctx) {
@@ -46,6 +36,21 @@ pub fn start(ctx: Ctx) {
     });
     // The listeners stay for the life of the page.
     std::mem::forget((online, offline));
+    // A local save: sync soon. A new session (sign-in): sync now.
+    Effect::watch(
+        move || ctx.outbox_changed.track(),
+        move |_, _, _| after_edit(ctx),
+        false,
+    );
+    Effect::watch(
+        move || ctx.session.with(|s| s.as_ref().map(|s| s.token.clone())),
+        move |token, _, _| {
+            if token.is_some() {
+                sync_now(ctx);
+            }
+        },
+        false,
+    );
     set_interval(
         move || {
             let runner = &ctx.services().runner;

@@ -1,16 +1,15 @@
 //! The app's shared services (store, API, device clock) and its reactive
 //! state, provided once as context and read by every page.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use outpost_model::protocol::User;
+use outpost_model::protocol::{Role, User};
 
 use crate::api::Api;
+use crate::browser::tablet_now_ms;
 use crate::idb::IdbStore;
-use crate::now::tablet_now_ms;
-use crate::scheduler::{self, Runner};
 use outpost_client::clock::DeviceClock;
 use outpost_client::edits::{Write, save_local};
 use outpost_client::storage::cache::Cached;
@@ -31,6 +30,16 @@ pub struct Services {
     pub device_id: String,
     pub clock: RefCell<DeviceClock>,
     pub runner: Runner,
+}
+
+/// The scheduler's bookkeeping (`scheduler.rs` drives it): whether a sync
+/// runs, whether another should follow, failures in a row, the next timer.
+#[derive(Debug, Default)]
+pub struct Runner {
+    pub(crate) running: Cell<bool>,
+    pub(crate) again: Cell<bool>,
+    pub(crate) failures: Cell<u32>,
+    pub(crate) timer: RefCell<Option<TimeoutHandle>>,
 }
 
 /// What the status area shows.
@@ -78,6 +87,8 @@ pub struct Ctx {
     pub status: RwSignal<SyncStatus>,
     /// A new version of the app is downloaded and waits for *Reload*.
     pub update_ready: RwSignal<bool>,
+    /// A local edit was saved into the outbox.
+    pub outbox_changed: Trigger,
 }
 
 /// What `boot` reads before the first screen is drawn.
@@ -137,9 +148,16 @@ impl Ctx {
             revision: RwSignal::new(0),
             status: RwSignal::new(booted.status.clone()),
             update_ready: RwSignal::new(false),
+            outbox_changed: Trigger::new(),
         };
         provide_context(ctx);
         ctx
+    }
+
+    /// Whether the person on this tablet administers accounts.
+    pub fn is_admin(&self) -> bool {
+        self.user
+            .with(|u| u.as_ref().is_some_and(|u| u.role == Role::Admin))
     }
 
     pub fn services(&self) -> Rc<Services> {
@@ -187,7 +205,8 @@ impl Ctx {
         .await?;
         self.changed_here();
         self.refresh_waiting().await;
-        scheduler::after_edit(*self);
+        // The scheduler listens, and syncs shortly after.
+        self.outbox_changed.notify();
         Ok(())
     }
 
@@ -216,8 +235,8 @@ impl Ctx {
         save_meta(store, meta::USER, Some(&session.user)).await?;
         self.user.set(Some(session.user.clone()));
         self.session.set(Some(session));
+        // The scheduler sees the new session and syncs at once.
         self.status.update(|s| s.problem = None);
-        scheduler::sync_now(*self);
         // Ask the browser to keep the data, so a full disk does not wipe
         // unsent work; Settings shows the answer.
         leptos::task::spawn_local(async {

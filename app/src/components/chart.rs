@@ -3,6 +3,7 @@
 //! for breakdowns. Each has an accessible name and a data table beside it,
 //! visually hidden on the dashboard and shown on the printed report.
 
+use crate::kpi::BarRow;
 use leptos::prelude::*;
 use outpost_model::kpi::TrendPoint;
 
@@ -134,15 +135,6 @@ pub fn TrendChart(points: Vec<TrendPoint>, #[prop(optional)] show_table: bool) -
             </table>
         </figure>
     }
-}
-
-/// One bar of a breakdown: its label and the counts behind it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BarRow {
-    pub label: String,
-    pub opened: usize,
-    pub resolved: usize,
-    pub backlog: usize,
 }
 
 const ROW_H: f64 = 30.0;

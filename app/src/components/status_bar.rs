@@ -82,7 +82,7 @@ pub fn StatusBar() -> impl IntoView {
                 <A href="/report">"Monthly report"</A>
                 <A href="/regulator">"Regulator log"</A>
                 <A href="/sync">"Sync"</A>
-                <Show when=move || crate::pages::users::is_admin(ctx)>
+                <Show when=move || ctx.is_admin()>
                     <A href="/users">"Users"</A>
                 </Show>
                 <A href="/settings">"Settings"</A>

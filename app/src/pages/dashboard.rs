@@ -26,7 +26,7 @@ pub fn now_ms(ctx: &Ctx) -> u64 {
     ctx.services()
         .clock
         .borrow()
-        .wall_ms(crate::now::tablet_now_ms())
+        .wall_ms(crate::browser::tablet_now_ms())
 }
 
 /// The records of this tablet, re-read whenever they change.

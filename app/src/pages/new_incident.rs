@@ -5,11 +5,11 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use outpost_model::time::format_rfc3339_ms;
 
+use crate::browser::tablet_now_ms;
 use crate::components::add_photo::Prepared;
 use crate::components::incident_fields::IncidentFields;
 use crate::components::quick_location::QuickLocation;
 use crate::components::quick_photos::QuickPhotos;
-use crate::now::tablet_now_ms;
 use crate::state::{Ctx, storage_problem};
 use outpost_client::edits::{FormField, IncidentForm, SiteChoice, new_incident_writes};
 use outpost_client::storage::{LocalStore, StoreError, StoredRecord};

@@ -10,7 +10,7 @@ use web_sys::HtmlInputElement;
 
 use crate::browser::files::{download, read_chosen};
 use crate::browser::storage::{estimate, persist, persisted, size_in_words};
-use crate::now::tablet_now_ms;
+use crate::browser::tablet_now_ms;
 use crate::state::{Ctx, storage_problem};
 use outpost_client::storage::{FailedChange, LocalStore, StoreError, load_meta, meta};
 use outpost_client::transfer::{ChangesFile, import};

@@ -8,10 +8,10 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::browser::tablet_now_ms;
 use crate::components::conflict_notice::conflict_sentence;
 use crate::components::photo_uploads::PhotoUploads;
 use crate::components::status_bar::hh_mm;
-use crate::now::tablet_now_ms;
 use crate::scheduler;
 use crate::state::{Ctx, storage_problem};
 use outpost_client::storage::{

@@ -6,7 +6,7 @@ mod add_user;
 mod user_row;
 
 use leptos::prelude::*;
-use outpost_model::protocol::{Role, User};
+use outpost_model::protocol::User;
 
 use crate::directory::{META_KEY, use_directory};
 use crate::state::Ctx;
@@ -17,10 +17,6 @@ use user_row::UserRow;
 
 /// Whether the person on this tablet is an admin (the role they signed in
 /// with; the server checks again on every request).
-pub fn is_admin(ctx: Ctx) -> bool {
-    ctx.user
-        .with(|u| u.as_ref().is_some_and(|u| u.role == Role::Admin))
-}
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
@@ -59,7 +55,7 @@ pub fn UsersPage() -> impl IntoView {
         <section class="page users-page">
             <div class="page-head"><h1>"Users"</h1></div>
             <Show
-                when=move || is_admin(ctx)
+                when=move || ctx.is_admin()
                 fallback=|| view! { <p class="notice">"Only an admin can manage accounts. Ask an admin to add, disable or change an account."</p> }
             >
                 <Show
