@@ -24,6 +24,7 @@ use outpost_client::storage::conflict::merge_pulled;
 use outpost_client::storage::{
     Conflict, FailedChange, LocalStore, OutboxEntry, Restamp, StoreError, StoredBlob, StoredRecord,
     SyncDone, SyncStored, Upload, conflict_key, keys_of, meta, record_key, restamp_records,
+    restore_refused,
 };
 
 mod blobs;
@@ -290,7 +291,8 @@ impl LocalStore for IdbStore {
         for seq in done.acknowledged {
             outbox.delete(*seq as f64).primitive().map_err(idb_error)?;
         }
-        let mut records = read_records(&tx, keys_of(&done.pulled)).await?;
+        let mut records = read_records(&tx, done.keys()).await?;
+        restore_refused(&mut records, done.failed);
         let (updated, found) = merge_pulled(&mut records, done.pulled, done.clock.node());
         write_records(&tx, &records)?;
         let conflicts = tx.object_store(CONFLICTS).map_err(idb_error)?;

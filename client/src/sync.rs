@@ -167,6 +167,7 @@ pub async fn sync_once<S: LocalStore, T: SyncTransport>(
                 round.entries.get(p.index).map(|e| FailedChange {
                     change: e.change.clone(),
                     reason: p.message.clone(),
+                    server: p.server.clone(),
                 })
             })
             .collect();

@@ -10,7 +10,7 @@ use outpost_client::storage::memory::MemoryStore;
 use outpost_client::storage::{FailedChange, LocalStore, load_meta, meta};
 use outpost_client::sync::{MAX_ROUNDS, SyncContext, SyncReport, sync_once};
 use outpost_model::Clock;
-use outpost_model::protocol::{ChangeProblem, PullFormat, PulledRecord};
+use outpost_model::protocol::{ChangeProblem, PullFormat, PulledRecord, ServerField};
 use outpost_model::time::parse_rfc3339_ms;
 use serde_json::json;
 
@@ -200,6 +200,8 @@ async fn refused_changes_leave_the_outbox_and_are_kept_with_the_reason() {
         field: "urgency".into(),
         code: "forbidden".into(),
         message: "a reporter can only change incidents they reported; ask a manager".into(),
+        // The server had no urgency: the refused one must not stay.
+        server: Some(ServerField { field: None }),
     }];
     server.answer(Ok(answer));
     let report = sync(&store, &server, &RefCell::new(Vec::new()))
@@ -214,6 +216,9 @@ async fn refused_changes_leave_the_outbox_and_are_kept_with_the_reason() {
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].change, mine[1]);
     assert!(failed[0].reason.contains("ask a manager"));
+    let record = store.record("incidents", INCIDENT).await.unwrap().unwrap();
+    assert_eq!(record.str("title"), Some("allowed"));
+    assert_eq!(record.int("urgency"), None, "the refused value is gone");
 }
 
 #[test]

@@ -31,6 +31,7 @@ fn a_downloaded_file_imports_as_the_same_values_in_order() {
         vec![FailedChange {
             change: change(INCIDENT, "urgency", json!(2), 1_002, "dev-a"),
             reason: "ask a manager".into(),
+            server: None,
         }],
     );
     let writes = import(&text).unwrap();

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Change;
+use crate::{Change, FieldState};
 
 pub const API_PREFIX: &str = "/api/v1";
 /// Most changes one push may carry.
@@ -309,6 +309,20 @@ pub struct ChangeProblem {
     pub field: String,
     pub code: String,
     pub message: String,
+    /// What the server holds for this field now, so that the tablet can put
+    /// it back in place of the refused write. Servers from before this
+    /// member leave it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<ServerField>,
+}
+
+/// A field as the server holds it: `field` is `None` when the server has no
+/// value for it (the refused write would have been its first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServerField {
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub field: Option<FieldState>,
 }
 
 /// How a [`Change`] looks on the wire, for the OpenAPI document only: `Change`

@@ -71,6 +71,11 @@ pub(super) fn write_records(
 ) -> Result<(), StoreError> {
     let store = tx.object_store(RECORDS).map_err(idb_error)?;
     for (key, record) in records {
+        if record.fields.is_empty() {
+            // Only a refusal empties a record: one the server never had.
+            store.delete(key.clone()).primitive().map_err(idb_error)?;
+            continue;
+        }
         store
             .put(record_to_js(record)?)
             .with_key(key.clone())

@@ -155,7 +155,11 @@ impl<S: LocalStore> Cached<S> {
         let mut collections = self.collections.borrow_mut();
         for record in records {
             if let Some(c) = collections.get_mut(&record.collection) {
-                c.by_id().insert(record.id.clone(), record);
+                if record.fields.is_empty() {
+                    c.by_id().remove(&record.id);
+                } else {
+                    c.by_id().insert(record.id.clone(), record);
+                }
             }
         }
     }

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::conflict::merge_pulled;
 use super::{
     Conflict, LocalStore, OutboxEntry, Restamp, StoreError, StoredBlob, StoredRecord, SyncDone,
-    SyncStored, Upload, conflict_key, keys_of, meta, record_key, restamp_records,
+    SyncStored, Upload, conflict_key, meta, record_key, restamp_records, restore_refused,
 };
 
 #[derive(Debug, Default)]
@@ -153,8 +153,10 @@ impl LocalStore for MemoryStore {
         for seq in done.acknowledged {
             state.outbox.remove(seq);
         }
-        let touched = keys_of(&done.pulled);
+        let touched = done.keys();
+        restore_refused(&mut state.records, done.failed);
         let (updated, found) = merge_pulled(&mut state.records, done.pulled, done.clock.node());
+
         for conflict in found {
             state.conflicts.insert(conflict.key(), conflict);
         }
@@ -178,10 +180,17 @@ impl LocalStore for MemoryStore {
         }
         m.insert(meta::OFFSET_MS.to_owned(), Value::from(done.offset_ms));
         m.insert(meta::LAST_SYNCED.to_owned(), Value::from(done.synced_at_ms));
+        // Emptied records (only a refusal empties one) are given back empty,
+        // so that a cache over this store drops them too, and then go.
         let records = touched
             .iter()
             .filter_map(|key| state.records.get(key).cloned())
             .collect();
+        for key in &touched {
+            if state.records.get(key).is_some_and(|r| r.fields.is_empty()) {
+                state.records.remove(key);
+            }
+        }
         Ok(SyncStored { updated, records })
     }
 

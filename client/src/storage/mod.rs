@@ -9,7 +9,7 @@ pub mod memory;
 
 use std::collections::BTreeMap;
 
-use outpost_model::protocol::User;
+use outpost_model::protocol::{ServerField, User};
 use outpost_model::{Applied, Change, Clock, FieldState, Hlc, Record};
 
 pub use blobs::{StoredBlob, Upload};
@@ -168,6 +168,11 @@ pub struct FailedChange {
     pub change: Change,
     /// The server's sentence.
     pub reason: String,
+    /// The field as the server holds it, sent with the refusal; the store
+    /// puts it back in place of the refused write. `None` from servers that
+    /// do not send it (and in what older app versions kept).
+    #[serde(default)]
+    pub server: Option<ServerField>,
 }
 
 /// Who is signed in on this tablet.
@@ -204,6 +209,23 @@ pub struct SyncDone<'a> {
     pub synced_at_ms: u64,
     /// Acknowledged changes the server refused; added to [`meta::FAILED`].
     pub failed: &'a [FailedChange],
+}
+
+impl SyncDone<'_> {
+    /// The store keys of the records this sync round touches: those the
+    /// pulled changes merge into and those a refusal puts back, sorted, each
+    /// once.
+    pub fn keys(&self) -> Vec<String> {
+        let mut keys = keys_of(&self.pulled);
+        keys.extend(
+            self.failed
+                .iter()
+                .map(|f| record_key(&f.change.collection, &f.change.id)),
+        );
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
 }
 
 /// The tablet's storage. The app is single-threaded wasm and IndexedDB futures
@@ -313,6 +335,36 @@ pub async fn load_clock(store: &impl LocalStore, device_id: &str) -> Result<Cloc
     match load_meta::<Clock>(store, meta::CLOCK).await? {
         Some(clock) if clock.node() == device_id => Ok(clock),
         _ => Clock::new(device_id).map_err(|e| StoreError::Corrupt(e.to_string())),
+    }
+}
+
+/// Puts back the server's field in place of each refused write that a
+/// record still holds, before the round's pulled changes are merged: the
+/// tablet then shows what the server, and every other tablet, holds, and no
+/// refused value outlives its refusal. The refusal itself stays in
+/// [`meta::FAILED`], with its reason, for the person to see. A field the
+/// server has no value for is removed; a record left with no fields is one
+/// the server never had, and goes.
+pub fn restore_refused(records: &mut BTreeMap<String, StoredRecord>, failed: &[FailedChange]) {
+    for f in failed {
+        let Some(server) = &f.server else { continue };
+        let change = &f.change;
+        let key = record_key(&change.collection, &change.id);
+        let Some(record) = records.get_mut(&key) else {
+            continue;
+        };
+        if record.fields.get(&change.field).map(|s| &s.hlc) != Some(&change.hlc) {
+            // A later write of this field replaced the refused one.
+            continue;
+        }
+        match &server.field {
+            Some(state) => {
+                record.fields.insert(change.field.clone(), state.clone());
+            }
+            None => {
+                record.fields.remove(&change.field);
+            }
+        }
     }
 }
 

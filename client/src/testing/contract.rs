@@ -7,7 +7,8 @@
 //!
 //! [`store_contract_tests!`]: crate::store_contract_tests
 
-use outpost_model::{Clock, schema};
+use outpost_model::protocol::ServerField;
+use outpost_model::{Clock, FieldState, schema};
 use serde_json::json;
 
 use super::{INCIDENT, change};
@@ -43,6 +44,7 @@ macro_rules! for_each_store_case {
         $make!(writing_the_field_again_closes_its_conflict_and_dismiss_closes_it_too);
         $make!(a_field_this_app_does_not_know_survives_a_local_edit_and_is_not_resent);
         $make!(refused_changes_are_kept_with_their_reasons_and_leave_the_outbox);
+        $make!(a_refused_record_the_server_never_had_goes);
         $make!(photo_bytes_and_their_upload_are_saved_with_the_edit);
         $make!(an_upload_refused_for_good_stays_with_its_reason);
         $make!(meta_values_are_set_read_and_removed);
@@ -375,7 +377,12 @@ pub async fn refused_changes_are_kept_with_their_reasons_and_leave_the_outbox<S:
     store: &S,
 ) {
     let clock = Clock::new("dev-a").unwrap();
-    let refused = change(INCIDENT, "title", json!("not mine"), 1, "dev-a");
+    let theirs = change(INCIDENT, "title", json!("as the server has it"), 1, "dev-b");
+    store
+        .finish_sync(done(std::slice::from_ref(&theirs), &clock))
+        .await
+        .unwrap();
+    let refused = change(INCIDENT, "title", json!("not mine"), 2, "dev-a");
     store
         .save_local(std::slice::from_ref(&refused), &clock)
         .await
@@ -384,6 +391,12 @@ pub async fn refused_changes_are_kept_with_their_reasons_and_leave_the_outbox<S:
     let failed = [FailedChange {
         change: refused.clone(),
         reason: "a reporter can only change incidents they reported; ask a manager".into(),
+        server: Some(ServerField {
+            field: Some(FieldState {
+                value: theirs.value.clone(),
+                hlc: theirs.hlc.clone(),
+            }),
+        }),
     }];
     store
         .finish_sync(SyncDone {
@@ -399,6 +412,15 @@ pub async fn refused_changes_are_kept_with_their_reasons_and_leave_the_outbox<S:
         .unwrap()
         .unwrap_or_default();
     assert_eq!(kept, failed.to_vec());
+    let record = store.record("incidents", INCIDENT).await.unwrap().unwrap();
+    assert_eq!(
+        record.fields["title"],
+        FieldState {
+            value: theirs.value,
+            hlc: theirs.hlc
+        },
+        "the server's value is back in place of the refused one"
+    );
     assert_eq!(
         load_meta::<String>(store, meta::CURSOR)
             .await
@@ -406,6 +428,44 @@ pub async fn refused_changes_are_kept_with_their_reasons_and_leave_the_outbox<S:
             .as_deref(),
         Some("c1")
     );
+}
+
+pub async fn a_refused_record_the_server_never_had_goes<S: LocalStore>(store: &S) {
+    let clock = Clock::new("dev-a").unwrap();
+    let mut event = change(
+        "0193f3a2-6c1e-7cc0-8a55-2f6e2b1d9c77",
+        "body",
+        json!("x"),
+        2,
+        "dev-a",
+    );
+    event.collection = "events".into();
+    store
+        .save_local(std::slice::from_ref(&event), &clock)
+        .await
+        .unwrap();
+    // Read once, so that a cache over the store holds the collection.
+    assert_eq!(store.records("events").await.unwrap().len(), 1);
+    let sent = store.outbox(10).await.unwrap();
+    let failed = [FailedChange {
+        change: event.clone(),
+        reason: "a reporter can only add events to incidents they reported; ask a manager".into(),
+        server: Some(ServerField { field: None }),
+    }];
+    // A newer value of another record pulled in the same round still lands.
+    let pulled = change(INCIDENT, "title", json!("theirs"), 3, "dev-b");
+    store
+        .finish_sync(SyncDone {
+            acknowledged: &[sent[0].seq],
+            failed: &failed,
+            ..done(std::slice::from_ref(&pulled), &clock)
+        })
+        .await
+        .unwrap();
+    assert!(store.records("events").await.unwrap().is_empty());
+    assert_eq!(store.record("events", &event.id).await.unwrap(), None);
+    let incident = store.record("incidents", INCIDENT).await.unwrap().unwrap();
+    assert_eq!(incident.str("title"), Some("theirs"));
 }
 
 fn photo(byte: u8) -> StoredBlob {

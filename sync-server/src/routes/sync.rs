@@ -9,7 +9,7 @@
 use axum::{extract::State, response::Response};
 use outpost_model::{
     Change, MAX_CLOCK_AHEAD_MS,
-    protocol::{ChangeProblem, DEFAULT_PULL_LIMIT},
+    protocol::{ChangeProblem, DEFAULT_PULL_LIMIT, ServerField},
     roles,
     time::format_rfc3339_ms,
 };
@@ -91,21 +91,28 @@ pub async fn sync(
             } else {
                 store.push(&changes, &origin, &permit)?
             };
-            let refused = outcome
-                .refused
-                .iter()
-                .filter_map(|(index, why)| {
-                    let c = changes.get(*index)?;
-                    Some(ChangeProblem {
-                        index: *index,
-                        collection: c.collection.clone(),
-                        id: c.id.clone(),
-                        field: c.field.clone(),
-                        code: roles::FORBIDDEN.to_owned(),
-                        message: why.clone(),
-                    })
-                })
-                .collect::<Vec<_>>();
+            // Each refusal carries the field as the server holds it, so the
+            // tablet can put that back instead of keeping a write nobody
+            // else will ever see. Refusals are rare; one read each is cheap.
+            // Every signed-in user may read every record today; once reads
+            // are scoped, a field of a record this user may not see must
+            // not be sent here.
+            let mut refused = Vec::with_capacity(outcome.refused.len());
+            for (index, why) in &outcome.refused {
+                let Some(c) = changes.get(*index) else {
+                    continue;
+                };
+                let field = store.current_field(&c.collection, &c.id, &c.field)?;
+                refused.push(ChangeProblem {
+                    index: *index,
+                    collection: c.collection.clone(),
+                    id: c.id.clone(),
+                    field: c.field.clone(),
+                    code: roles::FORBIDDEN.to_owned(),
+                    message: why.clone(),
+                    server: Some(ServerField { field }),
+                });
+            }
             // One extra row tells whether there is more to pull; only then
             // is it worth counting what is left.
             let pulled = store.pull(after.unwrap_or(0), limit + 1)?;

@@ -151,6 +151,8 @@ pub fn check_changes(raw: &[&RawValue], device_id: &str) -> Result<Vec<Change>, 
                 field: name("field"),
                 code: code.to_owned(),
                 message,
+                // The whole batch is refused as invalid; nothing to put back.
+                server: None,
             }
         };
         let change: Change = match serde_json::from_str(text.get()) {

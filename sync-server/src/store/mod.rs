@@ -203,6 +203,13 @@ pub trait Store: Send + Sync + 'static {
     fn count_after(&self, after: u64) -> StoreResult<u64>;
     /// Every change ever received for one record, in clock order.
     fn history(&self, collection: &str, id: &str) -> StoreResult<Vec<HistoryEntry>>;
+    /// One field's current value and stamp, if the server has one.
+    fn current_field(
+        &self,
+        collection: &str,
+        id: &str,
+        field: &str,
+    ) -> StoreResult<Option<outpost_model::FieldState>>;
     /// Keeps a blob, in one durable transaction, unless one with the same
     /// hash is already stored (the caller has checked that the hash is the
     /// bytes'). `true` when it was new; `false` leaves the stored one as it

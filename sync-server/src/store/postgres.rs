@@ -286,6 +286,25 @@ impl Store for PostgresStore {
         Ok(to_u64(row.try_get(0)?))
     }
 
+    fn current_field(
+        &self,
+        collection: &str,
+        id: &str,
+        field: &str,
+    ) -> StoreResult<Option<outpost_model::FieldState>> {
+        let row = self.conn()?.query_opt(
+            "SELECT value, hlc FROM fields
+             WHERE collection = $1 AND record_id = $2 AND field = $3",
+            &[&collection, &id, &field],
+        )?;
+        let Some(row) = row else { return Ok(None) };
+        let (value, hlc): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+        Ok(Some(outpost_model::FieldState {
+            value: parse_value(&value)?,
+            hlc: parse_hlc(&hlc)?,
+        }))
+    }
+
     fn history(&self, collection: &str, id: &str) -> StoreResult<Vec<HistoryEntry>> {
         // A log entry is current when it is the one that set the field.
         let rows = self.conn()?.query(

@@ -277,6 +277,28 @@ impl Store for SqliteStore {
         count_after(&conn, &mut memo, after)
     }
 
+    fn current_field(
+        &self,
+        collection: &str,
+        id: &str,
+        field: &str,
+    ) -> StoreResult<Option<outpost_model::FieldState>> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare_cached(
+            "SELECT value, hlc FROM fields
+             WHERE collection = ?1 AND record_id = ?2 AND field = ?3",
+        )?;
+        let mut rows = stmt.query(params![collection, id, field])?;
+        let Some(row) = rows.next()? else {
+            return Ok(None);
+        };
+        let (value, hlc): (String, String) = (row.get(0)?, row.get(1)?);
+        Ok(Some(outpost_model::FieldState {
+            value: parse_value(&value)?,
+            hlc: parse_hlc(&hlc)?,
+        }))
+    }
+
     fn history(&self, collection: &str, id: &str) -> StoreResult<Vec<HistoryEntry>> {
         let conn = self.reader();
         // A log entry is current when it is the one that set the field.

@@ -91,12 +91,43 @@ on_both_stores! {
                 .as_str()
                 .is_some_and(|m| m.contains("reported"))
         );
+        // The refusal says what the server holds, for the tablet to put back.
+        assert_eq!(refused[0]["server"]["field"]["value"], "Spill", "{body}");
+        assert_eq!(
+            refused[0]["server"]["field"]["hlc"],
+            json!(hlc(t, 0, DEVICE)),
+            "{body}"
+        );
         // The refused change is nowhere: not current, not in the history.
         let (_, history) = server.get(
             &admin,
             &format!("/api/v1/records/incidents/{theirs}/history"),
         );
         assert!(!history.to_string().contains("Hijacked"), "{history}");
+    }
+}
+
+on_both_stores! {
+    fn a_refused_field_the_server_has_no_value_for_comes_back_as_none(server: &TestServer) {
+        let admin = server.token(DEVICE);
+        let (ben, _) = server.user_token("ben", Role::Reporter, "t-ben");
+        let theirs = record_id(4);
+        let t = now_ms();
+        push(
+            server,
+            &admin,
+            DEVICE,
+            vec![change(&theirs, "title", json!("Spill"), &hlc(t, 0, DEVICE))],
+        );
+        let body = push(
+            server,
+            &ben,
+            "t-ben",
+            vec![change(&theirs, "urgency", json!(1), &hlc(t, 1, "t-ben"))],
+        );
+        let refused = body["refused"].as_array().expect("refused list");
+        assert_eq!(refused.len(), 1, "{body}");
+        assert_eq!(refused[0]["server"], json!({"field": null}), "{body}");
     }
 }
 
