@@ -1,15 +1,13 @@
 //! The sync server's HTTP API through the browser's `fetch`: the client
 //! crate's transports, with every failure turned into its [`ApiError`].
 
+use gloo_net::http::{Method, RequestBuilder};
 use outpost_client::api::{ApiError, SyncTransport, error_from};
 use outpost_model::protocol::{
     API_PREFIX, HistoryResponse, LoginRequest, LoginResponse, SyncRequest, SyncResponse,
     UsersResponse,
 };
 use serde::{Serialize, de::DeserializeOwned};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, Request, RequestInit, Response};
 
 mod blobs;
 
@@ -25,17 +23,19 @@ impl Api {
     }
 
     pub async fn login(&self, request: &LoginRequest) -> Result<LoginResponse, ApiError> {
-        self.call("POST", "/auth/login", None, Some(request)).await
+        self.call(Method::POST, "/auth/login", None, Some(request))
+            .await
     }
 
     pub async fn logout(&self, token: &str) -> Result<(), ApiError> {
-        self.call::<(), serde_json::Value>("POST", "/auth/logout", Some(token), None)
+        self.call::<(), serde_json::Value>(Method::POST, "/auth/logout", Some(token), None)
             .await
             .map(drop)
     }
 
     pub async fn users(&self, token: &str) -> Result<UsersResponse, ApiError> {
-        self.call::<(), _>("GET", "/users", Some(token), None).await
+        self.call::<(), _>(Method::GET, "/users", Some(token), None)
+            .await
     }
 
     /// Every change the server ever received for one record, losers too.
@@ -46,33 +46,38 @@ impl Api {
         id: &str,
     ) -> Result<HistoryResponse, ApiError> {
         let path = format!("/records/{collection}/{id}/history");
-        self.call::<(), _>("GET", &path, Some(token), None).await
+        self.call::<(), _>(Method::GET, &path, Some(token), None)
+            .await
     }
 
     async fn call<B: Serialize, R: DeserializeOwned>(
         &self,
-        method: &str,
+        method: Method,
         path: &str,
         token: Option<&str>,
         body: Option<&B>,
     ) -> Result<R, ApiError> {
         let url = format!("{}{API_PREFIX}{path}", self.base);
-        let request = build_request(method, &url, token, body)?;
-        let window = web_sys::window().ok_or(ApiError::Offline)?;
-        let answer = JsFuture::from(window.fetch_with_request(&request))
-            .await
-            .map_err(|_| ApiError::Offline)?;
-        let response: Response = answer
-            .dyn_into()
-            .map_err(|_| ApiError::BadAnswer("not an HTTP response".into()))?;
-        let text = match response.text() {
-            Ok(promise) => JsFuture::from(promise)
-                .await
-                .map_err(|_| ApiError::Offline)?
-                .as_string()
-                .unwrap_or_default(),
-            Err(_) => String::new(),
-        };
+        let mut request = RequestBuilder::new(&url)
+            .method(method)
+            .header("Accept", "application/json");
+        if let Some(token) = token {
+            request = request.header("Authorization", &format!("Bearer {token}"));
+        }
+        let request = match body {
+            Some(body) => {
+                let text =
+                    serde_json::to_string(body).map_err(|e| ApiError::BadAnswer(e.to_string()))?;
+                request
+                    .header("Content-Type", "application/json")
+                    .body(text)
+            }
+            None => request.build(),
+        }
+        .map_err(|e| ApiError::BadAnswer(e.to_string()))?;
+        // No answer at all, or one cut off, is the network's fault.
+        let response = request.send().await.map_err(|_| ApiError::Offline)?;
+        let text = response.text().await.map_err(|_| ApiError::Offline)?;
         if response.ok() {
             // An empty body (e.g. logout's 204) reads as JSON null.
             let text = if text.trim().is_empty() {
@@ -88,35 +93,9 @@ impl Api {
 
 impl SyncTransport for Api {
     async fn sync(&self, token: &str, request: &SyncRequest) -> Result<SyncResponse, ApiError> {
-        self.call("POST", "/sync", Some(token), Some(request)).await
+        self.call(Method::POST, "/sync", Some(token), Some(request))
+            .await
     }
-}
-
-fn build_request<B: Serialize>(
-    method: &str,
-    url: &str,
-    token: Option<&str>,
-    body: Option<&B>,
-) -> Result<Request, ApiError> {
-    let js = |e: JsValue| ApiError::BadAnswer(format!("{e:?}"));
-    let headers = Headers::new().map_err(js)?;
-    headers.set("Accept", "application/json").map_err(js)?;
-    if let Some(token) = token {
-        headers
-            .set("Authorization", &format!("Bearer {token}"))
-            .map_err(js)?;
-    }
-    let init = RequestInit::new();
-    init.set_method(method);
-    if let Some(body) = body {
-        let text = serde_json::to_string(body).map_err(|e| ApiError::BadAnswer(e.to_string()))?;
-        headers
-            .set("Content-Type", "application/json")
-            .map_err(js)?;
-        init.set_body(&JsValue::from_str(&text));
-    }
-    init.set_headers(&headers);
-    Request::new_with_str_and_init(url, &init).map_err(js)
 }
 
 /// Accounts: first-time setup and, for admins, managing users.
@@ -125,17 +104,17 @@ mod accounts {
         LoginResponse, NewUserRequest, SetupRequest, SetupStatus, User, UserPatch,
     };
 
-    use super::{Api, ApiError};
+    use super::{Api, ApiError, Method};
 
     impl Api {
         /// Whether the server still waits for its first admin (no token needed).
         pub async fn setup_status(&self) -> Result<SetupStatus, ApiError> {
-            self.call::<(), _>("GET", "/setup", None, None).await
+            self.call::<(), _>(Method::GET, "/setup", None, None).await
         }
 
         /// Creates the first admin with the one-time code; answered like a sign-in.
         pub async fn setup(&self, request: &SetupRequest) -> Result<LoginResponse, ApiError> {
-            self.call("POST", "/setup", None, Some(request)).await
+            self.call(Method::POST, "/setup", None, Some(request)).await
         }
 
         pub async fn add_user(
@@ -143,7 +122,7 @@ mod accounts {
             token: &str,
             request: &NewUserRequest,
         ) -> Result<User, ApiError> {
-            self.call("POST", "/users", Some(token), Some(request))
+            self.call(Method::POST, "/users", Some(token), Some(request))
                 .await
         }
 
@@ -156,7 +135,8 @@ mod accounts {
             patch: &UserPatch,
         ) -> Result<User, ApiError> {
             let path = format!("/users/{}", js_sys::encode_uri_component(id));
-            self.call("PATCH", &path, Some(token), Some(patch)).await
+            self.call(Method::PATCH, &path, Some(token), Some(patch))
+                .await
         }
     }
 }

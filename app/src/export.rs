@@ -192,13 +192,11 @@ pub fn download(name: &str, text: &str) -> Result<(), String> {
     link.set_href(&url);
     link.set_download(name);
     link.click();
-    // Chromium reads the Blob after the click returns, so let it go a little later.
-    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+    // Chromium reads the Blob after the click returns, so let it go a little
+    // later; the timer runs once and frees itself.
+    gloo_timers::callback::Timeout::new(10_000, move || {
         let _ = web_sys::Url::revoke_object_url(&url);
-    });
-    if let Some(window) = web_sys::window() {
-        let _ = window
-            .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);
-    }
+    })
+    .forget();
     Ok(())
 }

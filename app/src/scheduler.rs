@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use gloo_timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -51,16 +52,15 @@ pub fn start(ctx: Ctx) {
         },
         false,
     );
-    set_interval(
-        move || {
-            let runner = &ctx.services().runner;
-            let in_backoff = runner.failures.get() > 0;
-            if navigator_online() && !in_backoff {
-                run(ctx);
-            }
-        },
-        INTERVAL,
-    );
+    // The steady tick runs for the life of the page.
+    Interval::new(millis(INTERVAL), move || {
+        let runner = &ctx.services().runner;
+        let in_backoff = runner.failures.get() > 0;
+        if navigator_online() && !in_backoff {
+            run(ctx);
+        }
+    })
+    .forget();
     run(ctx);
 }
 
@@ -81,18 +81,19 @@ pub fn after_edit(ctx: Ctx) {
     }
 }
 
+/// Dropping a pending timeout cancels it.
 fn cancel_timer(runner: &Runner) {
-    if let Some(handle) = runner.timer.borrow_mut().take() {
-        handle.clear();
-    }
+    runner.timer.borrow_mut().take();
 }
 
 fn schedule(ctx: Ctx, delay: Duration) {
-    let services = ctx.services();
-    cancel_timer(&services.runner);
-    if let Ok(handle) = set_timeout_with_handle(move || run(ctx), delay) {
-        *services.runner.timer.borrow_mut() = Some(handle);
-    }
+    let timeout = Timeout::new(millis(delay), move || run(ctx));
+    *ctx.services().runner.timer.borrow_mut() = Some(timeout);
+}
+
+/// A delay as the browser's timers take it, in whole milliseconds.
+fn millis(delay: Duration) -> u32 {
+    u32::try_from(delay.as_millis()).unwrap_or(u32::MAX)
 }
 
 /// Runs a sync unless one is running; then that one goes round once more.

@@ -39,7 +39,8 @@ pub struct Runner {
     pub(crate) running: Cell<bool>,
     pub(crate) again: Cell<bool>,
     pub(crate) failures: Cell<u32>,
-    pub(crate) timer: RefCell<Option<TimeoutHandle>>,
+    /// The next try; dropping it cancels it.
+    pub(crate) timer: RefCell<Option<gloo_timers::callback::Timeout>>,
 }
 
 /// What the status area shows.
