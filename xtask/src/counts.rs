@@ -57,7 +57,9 @@ pub fn libtest(output: &str) -> Tally {
             let Ok(n) = n.parse::<u64>() else { continue };
             match what {
                 "passed" => tally.passed += n,
-                "failed" => tally.failed += n,
+                // An ignored test checked nothing: the project has none,
+                // and one that appears is counted against the run.
+                "failed" | "ignored" => tally.failed += n,
                 _ => {}
             }
         }
@@ -66,7 +68,8 @@ pub fn libtest(output: &str) -> Tally {
 }
 
 /// Reads node's test summary, TAP (`# pass N`) or spec (`ℹ pass N`); a
-/// cancelled test (a timeout, a failed hook) counts as failed.
+/// cancelled test (a timeout, a failed hook) counts as failed, and so does a
+/// skipped or to-do one: a browser test that skips checked nothing.
 pub fn node(output: &str) -> Tally {
     let mut tally = Tally::default();
     for line in strip_ansi(output).lines() {
@@ -81,7 +84,7 @@ pub fn node(output: &str) -> Tally {
         let Ok(n) = n.parse::<u64>() else { continue };
         match what {
             "pass" => tally.passed += n,
-            "fail" | "cancelled" => tally.failed += n,
+            "fail" | "cancelled" | "skipped" | "todo" => tally.failed += n,
             _ => {}
         }
     }
@@ -113,6 +116,26 @@ mod tests {
     use super::{Tally, libtest, node};
 
     #[test]
+    fn skipped_browser_tests_and_ignored_rust_tests_count_as_failures() {
+        let spec = "ℹ tests 5\nℹ pass 3\nℹ fail 0\nℹ cancelled 0\nℹ skipped 1\nℹ todo 1\n";
+        assert_eq!(
+            node(spec),
+            Tally {
+                passed: 3,
+                failed: 2
+            }
+        );
+        let out = "test result: ok. 4 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out\n";
+        assert_eq!(
+            libtest(out),
+            Tally {
+                passed: 4,
+                failed: 1
+            }
+        );
+    }
+
+    #[test]
     fn colour_codes_do_not_hide_a_result_line() {
         let out = "test result: \u{1b}[32mok\u{1b}[0m. 2 passed; 1 failed; 0 ignored\n";
         assert_eq!(
@@ -137,7 +160,7 @@ mod tests {
 running 3 tests
 test result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s
    Doc-tests outpost_model
-test result: FAILED. 4 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out; finished in 1.20s
+test result: FAILED. 4 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; finished in 1.20s
 test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s
 ";
         assert_eq!(

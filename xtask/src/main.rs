@@ -7,6 +7,8 @@ mod compress;
 mod counts;
 mod dist;
 mod http;
+#[cfg(test)]
+mod layers;
 mod pipeline;
 mod postgres;
 mod server;
