@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use outpost_client::clock::DeviceClock;
 use outpost_client::edits::{Write, save_local};
 use outpost_client::storage::memory::MemoryStore;
-use outpost_client::storage::{FailedChange, LocalStore, StoredRecord, load_meta, meta};
+use outpost_client::storage::{FailedChange, LocalStore, StoredRecord, load_meta, meta, save_meta};
 use outpost_client::sync::{SyncContext, SyncError, SyncReport, sync_once};
 use outpost_model::protocol::{LoginRequest, LoginResponse};
 use outpost_model::{Change, Clock, Hlc};
@@ -155,12 +155,20 @@ impl Tablet {
             .expect("the memory store reads")
     }
 
-    /// Changes the server refused for good, with its reasons.
-    pub fn failed(&self) -> Vec<FailedChange> {
-        self.runtime
-            .block_on(load_meta::<Vec<FailedChange>>(&self.store, meta::FAILED))
-            .expect("the memory store reads")
-            .unwrap_or_default()
+    /// Changes the server refused for good, with its reasons, as the sync
+    /// centre shows them; taking them clears the list, as a person who has
+    /// read them would.
+    pub fn take_failed(&self) -> Vec<FailedChange> {
+        self.runtime.block_on(async {
+            let failed = load_meta::<Vec<FailedChange>>(&self.store, meta::FAILED)
+                .await
+                .expect("the memory store reads")
+                .unwrap_or_default();
+            save_meta::<Vec<FailedChange>>(&self.store, meta::FAILED, None)
+                .await
+                .expect("the memory store writes");
+            failed
+        })
     }
 
     /// The newest stamp this tablet has issued or seen.
