@@ -110,7 +110,7 @@ pub fn ActionItems(
     let ctx = expect_context::<Ctx>();
     let now = use_now(ctx);
     let list = LocalResource::new(move || {
-        ctx.revision.track();
+        ctx.track("actions");
         let id = id.get();
         let services = ctx.services();
         async move {

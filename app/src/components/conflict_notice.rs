@@ -51,7 +51,7 @@ pub async fn keep_mine(ctx: Ctx, c: &Conflict) -> Result<(), String> {
 
 pub async fn dismiss(ctx: Ctx, key: &str) -> Result<(), String> {
     let result = ctx.services().store.dismiss_conflict(key).await;
-    ctx.changed_here();
+    ctx.changed_here(["conflicts"]);
     result.map_err(|e| storage_problem(&e))
 }
 
@@ -60,7 +60,8 @@ pub async fn dismiss(ctx: Ctx, key: &str) -> Result<(), String> {
 pub fn ConflictNotices(#[prop(into)] id: Signal<String>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let data = LocalResource::new(move || {
-        ctx.revision.track();
+        ctx.track("conflicts");
+        ctx.track("sites");
         let id = id.get();
         let services = ctx.services();
         async move {

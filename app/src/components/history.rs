@@ -3,11 +3,12 @@
 //! which value is current. It lives on the server, so it needs the network.
 
 use leptos::prelude::*;
+use outpost_model::Hlc;
 use outpost_model::protocol::{HistoryEntry, User};
 use outpost_model::time::parse_rfc3339_ms;
 use wasm_bindgen::JsValue;
 
-use crate::state::Ctx;
+use crate::state::{Ctx, Services};
 use outpost_client::api::ApiError;
 use outpost_client::storage::{LocalStore, StoredRecord, load_meta};
 use outpost_client::words::sentence;
@@ -75,54 +76,78 @@ fn rows(entries: Vec<HistoryEntry>, users: &[User], me: &str, sites: &[StoredRec
     rows
 }
 
+/// The newest stamp among the stored fields of incident `id`: it moves
+/// exactly when this record changes on the tablet (a local save or a pull).
+fn record_version(ctx: Ctx, id: Signal<String>) -> Memo<Option<Hlc>> {
+    let record = LocalResource::new(move || {
+        ctx.track("incidents");
+        let id = id.get();
+        let services = ctx.services();
+        async move { services.store.record("incidents", &id).await.ok().flatten() }
+    });
+    Memo::new(move |_| {
+        record.with(|r| {
+            r.as_ref()
+                .and_then(Option::as_ref)
+                .and_then(|r| r.fields.values().map(|f| f.hlc.clone()).max())
+        })
+    })
+}
+
+/// The history of incident `id` from the server, in rows; needs a token.
+async fn load(services: &Services, id: &str, token: Option<String>) -> Result<Vec<Row>, String> {
+    let Some(token) = token else {
+        return Err("History needs the network: it is kept on the server. It shows here when this tablet is online and signed in.".to_owned());
+    };
+    let history = services
+        .api
+        .history(&token, "incidents", id)
+        .await
+        .map_err(|e| match e {
+            ApiError::Offline => {
+                "History needs the network, and the server could not be reached.".to_owned()
+            }
+            other => format!(
+                "Could not load the history: {}",
+                sentence(&other.to_string())
+            ),
+        })?;
+    let users = match services.api.users(&token).await {
+        Ok(r) => r.users,
+        Err(_) => load_meta::<Vec<User>>(&services.store, USERS_KEY)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default(),
+    };
+    let sites = services.store.records("sites").await.unwrap_or_default();
+    Ok(rows(history.changes, &users, &services.device_id, &sites))
+}
+
 #[component]
 pub fn History(#[prop(into)] id: Signal<String>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     // Fetched only when asked for: on a slow link the incident page should
     // not pull every change ever made on each save.
     let shown = RwSignal::new(false);
+    // Memos, so that a sync's progress updates to the status do not refetch.
+    let online = Memo::new(move |_| ctx.status.with(|s| s.online()));
+    let token = Memo::new(move |_| ctx.session.with(|s| s.as_ref().map(|s| s.token.clone())));
+    let version = record_version(ctx, id);
     let data = LocalResource::new(move || {
         let wanted = shown.get();
-        ctx.revision.track();
-        let id = id.get();
-        let token = ctx.session.with(|s| s.as_ref().map(|s| s.token.clone()));
-        let online = ctx.status.with(|s| s.online());
+        // Hidden, it reads nothing and so re-runs for nothing; shown, it is
+        // fetched again when this incident changes here, not when anything
+        // else does.
+        let asked = wanted.then(|| (id.get(), token.get(), online.get(), version.get()));
         let services = ctx.services();
         async move {
-            if !wanted {
+            let Some((id, token, online, _)) = asked else {
                 return Ok(None);
-            }
-            let Some(token) = token.filter(|_| online) else {
-                return Err("History needs the network: it is kept on the server. It shows here when this tablet is online and signed in.".to_owned());
             };
-            let history = services
-                .api
-                .history(&token, "incidents", &id)
+            load(&services, &id, token.filter(|_| online))
                 .await
-                .map_err(|e| match e {
-                    ApiError::Offline => {
-                        "History needs the network, and the server could not be reached.".to_owned()
-                    }
-                    other => format!(
-                        "Could not load the history: {}",
-                        sentence(&other.to_string())
-                    ),
-                })?;
-            let users = match services.api.users(&token).await {
-                Ok(r) => r.users,
-                Err(_) => load_meta::<Vec<User>>(&services.store, USERS_KEY)
-                    .await
-                    .ok()
-                    .flatten()
-                    .unwrap_or_default(),
-            };
-            let sites = services.store.records("sites").await.unwrap_or_default();
-            Ok(Some(rows(
-                history.changes,
-                &users,
-                &services.device_id,
-                &sites,
-            )))
+                .map(Some)
         }
     });
     view! {

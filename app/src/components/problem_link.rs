@@ -28,7 +28,7 @@ pub fn ProblemLink(
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let problems = LocalResource::new(move || {
-        ctx.revision.track();
+        ctx.track("problems");
         let services = ctx.services();
         async move {
             let mut list: Vec<(String, String)> = services

@@ -37,7 +37,8 @@ pub fn IncidentPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let data = LocalResource::new(move || {
-        ctx.revision.track();
+        ctx.track("incidents");
+        ctx.track("sites");
         let id = id.get();
         let services = ctx.services();
         async move {

@@ -17,7 +17,7 @@ use outpost_client::storage::{LocalStore, StoreError, StoredRecord};
 /// Known site records, for the datalist and to reuse a site by name.
 pub fn site_resource(ctx: Ctx) -> LocalResource<Result<Vec<StoredRecord>, StoreError>> {
     LocalResource::new(move || {
-        ctx.revision.track();
+        ctx.track("sites");
         let services = ctx.services();
         async move { services.store.records("sites").await }
     })

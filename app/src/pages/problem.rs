@@ -19,7 +19,8 @@ pub fn ProblemPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let data = LocalResource::new(move || {
-        ctx.revision.track();
+        ctx.track("problems");
+        ctx.track("incidents");
         let id = id.get();
         let services = ctx.services();
         async move {

@@ -77,7 +77,9 @@ pub fn ProblemsPage() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let navigate = use_navigate();
     let data = LocalResource::new(move || {
-        ctx.revision.track();
+        ctx.track("incidents");
+        ctx.track("sites");
+        ctx.track("problems");
         load(ctx)
     });
     let title = RwSignal::new(String::new());
