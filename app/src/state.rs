@@ -245,7 +245,9 @@ impl Ctx {
     ) -> Result<(), StoreError> {
         let services = self.services();
         let mut touched: BTreeSet<&str> = writes.iter().map(|w| w.collection).collect();
-        touched.insert("outbox");
+        // A local edit lands in the outbox, and closes any conflict on the
+        // fields it writes (in the same transaction).
+        touched.extend(["outbox", "conflicts"]);
         if !blobs.is_empty() {
             touched.insert("uploads");
         }

@@ -252,8 +252,12 @@ describe('workflow: acknowledge, note, resolve', { timeout: 5 * 60_000 }, () => 
       await timeline.getByText('Incident logged').waitFor();
 
       await setField(page, 'Impact', { text: /high/i, value: 1 });
-      // Both taps land before the first save is written.
-      await button(page, 'Save').dblclick();
+      // Two taps in one task: both land before the page can redraw, so only
+      // the save's own guard stands between them and a second write.
+      await button(page, 'Save').evaluate((b) => {
+        b.click();
+        b.click();
+      });
       await page.locator('.actions').getByText('Saved on this tablet').waitFor();
       await syncAllSent(m);
       const priority = timeline.locator('.timeline-entry').filter({ hasText: /Priority: .+ → / });
