@@ -57,19 +57,21 @@ pub fn PhotoThumb(photo: Photo, on_open: Callback<(String, String)>) -> impl Int
         }
     });
     let sha256 = photo.sha256.clone();
-    // A memo, so that a sync's progress updates to the status do not re-run.
-    let online = Memo::new(move |_| ctx.status.with(|s| s.online()));
+    // A memo, so that a sync's progress updates to the status do not re-run;
+    // a finished sync counts, as the first request after coming online may
+    // still fail.
+    let online = Memo::new(move |_| ctx.status.with(|s| (s.online(), s.last_synced_ms)));
     let loaded = LocalResource::new(move || {
         // Once shown, the bytes are kept in the object URL and nothing is
         // tracked, so nothing fetches them again.
         let have = urls.try_get_value().and_then(|u| u.last().cloned());
         if have.is_none() {
-            // Until then, tried again when the network comes back or a sync
-            // brings photo records.
+            // Until then, tried again when the network comes back, after
+            // each sync, and when a sync brings photo records.
             online.track();
             ctx.track("attachments");
         }
-        let online = online.get_untracked();
+        let online = online.get_untracked().0;
         let sha256 = sha256.clone();
         async move {
             if let Some(url) = have {
