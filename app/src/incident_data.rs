@@ -27,7 +27,8 @@ impl IncidentData {
 /// itself says so).
 pub fn use_incident_data(ctx: Ctx, id: Signal<String>) -> Signal<Option<IncidentData>> {
     let data = LocalResource::new(move || {
-        ctx.revision.track();
+        ctx.track("incidents");
+        ctx.track("events");
         let id = id.get();
         let services = ctx.services();
         async move {

@@ -14,6 +14,7 @@ pub mod incident_data;
 pub mod kpi;
 pub mod now;
 pub mod pages;
+pub mod saving;
 pub mod scheduler;
 pub mod state;
 

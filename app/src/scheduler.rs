@@ -13,6 +13,7 @@ use crate::browser::tablet_now_ms;
 use crate::browser::tabs;
 use crate::state::{Ctx, Runner, navigator_online, storage_problem};
 use outpost_client::api::ApiError;
+use outpost_client::photos::UploadReport;
 use outpost_client::schedule::{EDIT_DEBOUNCE, INTERVAL, backoff_ms, refusals_in_words};
 use outpost_client::sync::{SyncContext, SyncError, SyncReport, sync_once};
 use outpost_client::words::sentence;
@@ -22,7 +23,7 @@ pub fn start(ctx: Ctx) {
     tabs::listen(move || {
         // Their writes did not pass through this tab's cache.
         ctx.services().store.forget();
-        ctx.records_changed();
+        ctx.everything_changed();
         leptos::task::spawn_local(async move { ctx.refresh_waiting().await });
     });
     let online = window_event_listener(leptos::ev::online, move |_| {
@@ -123,6 +124,23 @@ fn run(ctx: Ctx) {
     });
 }
 
+/// What a sync may have changed on the tablet: the collections it pulled
+/// into, the outbox when changes left it or moved, conflicts when pulled
+/// changes replaced local values, the upload queue when photos went.
+fn changed_by<'a>(report: &'a SyncReport, uploaded: &UploadReport) -> Vec<&'a str> {
+    let mut changed: Vec<&str> = report.collections.iter().map(String::as_str).collect();
+    if report.sent > 0 || report.refused > 0 || report.restamped > 0 {
+        changed.push("outbox");
+    }
+    if report.updated > 0 {
+        changed.push("conflicts");
+    }
+    if uploaded.sent > 0 || uploaded.refused > 0 {
+        changed.push("uploads");
+    }
+    changed
+}
+
 async fn one_sync(ctx: Ctx) {
     let Some(session) = ctx.session.get_untracked() else {
         ctx.refresh_waiting().await;
@@ -177,8 +195,11 @@ async fn one_sync(ctx: Ctx) {
                 s.next_try_ms = None;
                 s.last_report = Some(report.clone());
             });
-            if report.updated > 0 || report.restamped > 0 || report.sent > 0 {
-                ctx.changed_here();
+            let changed = changed_by(&report, &uploaded);
+            // A quiet sync (nothing pulled, sent or uploaded) redraws nothing
+            // and does not make the other tabs drop their caches.
+            if !changed.is_empty() {
+                ctx.changed_here(changed);
             }
         }
         Err(SyncError::Api(ApiError::Unauthorized(_))) => {

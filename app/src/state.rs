@@ -2,10 +2,12 @@
 //! state, provided once as context and read by every page.
 
 use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use leptos::prelude::*;
 use outpost_model::protocol::{Role, User};
+use outpost_model::schema::COLLECTIONS;
 
 use crate::api::Api;
 use crate::browser::tablet_now_ms;
@@ -75,6 +77,39 @@ impl SyncStatus {
     }
 }
 
+/// What the tablet keeps besides records, tracked like a collection: the
+/// unsent changes (and the failed ones), the open conflicts, and the photo
+/// upload queue.
+pub const LOCAL_KINDS: [&str; 3] = ["outbox", "conflicts", "uploads"];
+
+/// One trigger per collection (and per [`LOCAL_KINDS`] entry), so a view
+/// re-reads only when what it reads changed, not on every write anywhere.
+#[derive(Debug, Clone, Copy)]
+pub struct Changes(StoredValue<Vec<(&'static str, Trigger)>>);
+
+impl Changes {
+    fn new() -> Self {
+        let names = COLLECTIONS.iter().map(|c| c.name).chain(LOCAL_KINDS);
+        Self(StoredValue::new(
+            names.map(|name| (name, Trigger::new())).collect(),
+        ))
+    }
+
+    /// Runs `f` on the trigger of `name`, or on every trigger when the name
+    /// is unknown: re-reading too often is better than showing stale data.
+    fn each(&self, name: &str, f: impl Fn(&Trigger)) {
+        self.0
+            .with_value(|all| match all.iter().find(|(n, _)| *n == name) {
+                Some((_, trigger)) => f(trigger),
+                None => all.iter().for_each(|(_, trigger)| f(trigger)),
+            });
+    }
+
+    fn all(&self, f: impl Fn(&Trigger)) {
+        self.0.with_value(|all| all.iter().for_each(|(_, t)| f(t)));
+    }
+}
+
 /// Copyable handle to everything; `expect_context::<Ctx>()` in components.
 #[derive(Debug, Clone, Copy)]
 pub struct Ctx {
@@ -83,8 +118,8 @@ pub struct Ctx {
     pub session: RwSignal<Option<Session>>,
     /// Who works on this tablet; kept when the session ends so work goes on.
     pub user: RwSignal<Option<User>>,
-    /// Bumped whenever stored records change, so views re-read them.
-    pub revision: RwSignal<u64>,
+    /// Which stored collections changed, so views re-read what they read.
+    changes: Changes,
     pub status: RwSignal<SyncStatus>,
     /// A new version of the app is downloaded and waits for *Reload*.
     pub update_ready: RwSignal<bool>,
@@ -146,7 +181,7 @@ impl Ctx {
             services: StoredValue::new_local(booted.services.clone()),
             session: RwSignal::new(booted.session.clone()),
             user: RwSignal::new(booted.user.clone()),
-            revision: RwSignal::new(0),
+            changes: Changes::new(),
             status: RwSignal::new(booted.status.clone()),
             update_ready: RwSignal::new(false),
             outbox_changed: Trigger::new(),
@@ -165,14 +200,28 @@ impl Ctx {
         self.services.get_value()
     }
 
-    /// Tells views that stored records changed.
-    pub fn records_changed(&self) {
-        self.revision.update(|r| *r += 1);
+    /// Makes the running reader (a resource, memo or view) re-run when
+    /// `collection`, or one of [`LOCAL_KINDS`], changes.
+    pub fn track(&self, collection: &str) {
+        self.changes.each(collection, Trigger::track);
     }
 
-    /// Records changed in this tab: redraw here and tell the other tabs.
-    pub fn changed_here(&self) {
-        self.records_changed();
+    /// Tells the views that read `collections` that they changed.
+    pub fn records_changed<'a>(&self, collections: impl IntoIterator<Item = &'a str>) {
+        for name in collections {
+            self.changes.each(name, Trigger::notify);
+        }
+    }
+
+    /// Another tab wrote to the shared store, and did not say what: every
+    /// view re-reads.
+    pub fn everything_changed(&self) {
+        self.changes.all(Trigger::notify);
+    }
+
+    /// `collections` changed in this tab: redraw here and tell the other tabs.
+    pub fn changed_here<'a>(&self, collections: impl IntoIterator<Item = &'a str>) {
+        self.records_changed(collections);
         crate::browser::tabs::announce();
     }
 
@@ -196,6 +245,13 @@ impl Ctx {
         blobs: &[outpost_client::storage::StoredBlob],
     ) -> Result<(), StoreError> {
         let services = self.services();
+        let mut touched: BTreeSet<&str> = writes.iter().map(|w| w.collection).collect();
+        // A local edit lands in the outbox, and closes any conflict on the
+        // fields it writes (in the same transaction).
+        touched.extend(["outbox", "conflicts"]);
+        if !blobs.is_empty() {
+            touched.insert("uploads");
+        }
         save_local(
             &services.store,
             &services.clock,
@@ -204,7 +260,7 @@ impl Ctx {
             tablet_now_ms(),
         )
         .await?;
-        self.changed_here();
+        self.changed_here(touched);
         self.refresh_waiting().await;
         // The scheduler listens, and syncs shortly after.
         self.outbox_changed.notify();

@@ -3,8 +3,10 @@
 //! lives in `scheduler`; this file only talks protocol.
 
 use std::cell::RefCell;
+use std::collections::BTreeSet;
 
 use futures_util::future::join;
+use outpost_model::Change;
 use outpost_model::protocol::{MAX_PULL_LIMIT, PullFormat, SyncRequest, SyncResponse};
 use outpost_model::time::parse_rfc3339_ms;
 
@@ -42,6 +44,25 @@ pub struct SyncReport {
     /// The sync stopped at its round limit with changes still waiting on
     /// one side: the next should start now, not at the next tick.
     pub unfinished: bool,
+    /// The collections the pulled changes belong to, and those of refused
+    /// changes (whose records get the server's values back), so that a
+    /// screen re-reads only what a sync may have changed.
+    pub collections: BTreeSet<String>,
+}
+
+/// Adds the collections of `changes` to `seen`. A record's changes come
+/// together, so a name is only looked up when it differs from the last one.
+fn note_collections(seen: &mut BTreeSet<String>, changes: &[Change]) {
+    let mut last: Option<&str> = None;
+    for change in changes {
+        let name = change.collection.as_str();
+        if last != Some(name) {
+            if !seen.contains(name) {
+                seen.insert(name.to_owned());
+            }
+            last = Some(name);
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -174,6 +195,10 @@ pub async fn sync_once<S: LocalStore, T: SyncTransport>(
         // The cursor is stored with every page, in the same transaction as
         // the page's changes: an interrupted pull resumes where it stopped.
         let pulled_count = pulled.len();
+        note_collections(&mut report.collections, &pulled);
+        report
+            .collections
+            .extend(failed.iter().map(|f| f.change.collection.clone()));
         let done = SyncDone {
             acknowledged: &acknowledged,
             pulled,

@@ -9,8 +9,8 @@ use outpost_client::clock::{DeviceClock, corrected, measure_offset};
 use outpost_client::storage::memory::MemoryStore;
 use outpost_client::storage::{LocalStore, load_meta, meta};
 use outpost_client::sync::{SHIFT_MARGIN_MS, SyncContext, SyncError, sync_once};
-use outpost_model::Clock;
 use outpost_model::time::parse_rfc3339_ms;
+use outpost_model::{Change, Clock};
 use serde_json::json;
 
 use outpost_client::testing::*;
@@ -131,6 +131,37 @@ async fn sync_keeps_pulling_while_the_server_says_more() {
         .unwrap()
         .unwrap();
     assert_eq!(r.str("title"), Some("b"));
+}
+
+#[tokio::test]
+async fn the_report_names_only_the_collections_that_were_pulled() {
+    let device = Device::new(server_ms());
+    device.edit("title", json!("mine")).await;
+    let server = FakeServer::default();
+    let event = Change {
+        collection: "events".into(),
+        ..change("ev-1", "kind", json!("note"), 11, "dev-b")
+    };
+    server.answer(Ok(response(
+        SERVER_TIME,
+        vec![change(INCIDENT, "title", json!("a"), 10, "dev-b"), event],
+        "c1",
+        true,
+    )));
+    server.answer(Ok(response(
+        SERVER_TIME,
+        vec![change(INCIDENT, "status", json!("new"), 20, "dev-b")],
+        "c2",
+        false,
+    )));
+
+    let report = device.sync(&server).await.unwrap();
+
+    let names: Vec<&str> = report.collections.iter().map(String::as_str).collect();
+    assert_eq!(names, ["events", "incidents"]);
+    server.answer(Ok(response(SERVER_TIME, Vec::new(), "c2", false)));
+    let quiet = device.sync(&server).await.unwrap();
+    assert!(quiet.collections.is_empty(), "{:?}", quiet.collections);
 }
 
 #[tokio::test]

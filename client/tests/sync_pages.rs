@@ -208,6 +208,8 @@ async fn refused_changes_leave_the_outbox_and_are_kept_with_the_reason() {
         .await
         .unwrap();
     assert_eq!((report.sent, report.refused), (1, 1));
+    // Nothing was pulled, but the refused field's record changed here.
+    assert!(report.collections.contains("incidents"), "{report:?}");
     assert_eq!(store.outbox_len().await.unwrap(), 0);
     let failed = load_meta::<Vec<FailedChange>>(&store, meta::FAILED)
         .await

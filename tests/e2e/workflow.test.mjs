@@ -236,6 +236,36 @@ describe('workflow: acknowledge, note, resolve', { timeout: 5 * 60_000 }, () => 
     });
   });
 
+  test('a double tap on Save after changing impact writes one priority event', async () => {
+    await step('double-tap-save', async () => {
+      const { page } = m;
+      await openList(page);
+      await control(page, 'New incident').click();
+      await setField(page, 'Title', `Leaking hydrant ${run}`);
+      await setField(page, 'Category', { text: /equipment/i, value: 'equipment_failure' });
+      await setField(page, 'Site', `Hydrant row ${run}`);
+      await setField(page, 'Impact', { text: /medium/i, value: 2 });
+      await setField(page, 'Urgency', { text: /medium/i, value: 2 });
+      await button(page, 'Save').click();
+      await page.waitForURL(/\/incidents\/[0-9a-f-]{36}$/);
+      const timeline = page.locator('.timeline');
+      await timeline.getByText('Incident logged').waitFor();
+
+      await setField(page, 'Impact', { text: /high/i, value: 1 });
+      // Two taps in one task: both land before the page can redraw, so only
+      // the save's own guard stands between them and a second write.
+      await button(page, 'Save').evaluate((b) => {
+        b.click();
+        b.click();
+      });
+      await page.locator('.actions').getByText('Saved on this tablet').waitFor();
+      await syncAllSent(m);
+      const priority = timeline.locator('.timeline-entry').filter({ hasText: /Priority: .+ → / });
+      await priority.first().waitFor();
+      assert.equal(await priority.count(), 1, 'one impact change, one priority event');
+    });
+  });
+
   test('screenshots of the workflow pages, portrait and landscape', async (t) => {
     if (!incidentUrl) return t.skip('needs the incident from the first test');
     await step('screenshots', async () => {

@@ -2,7 +2,6 @@
 //! overdue ones marked in words as well as colour, and *Add action*.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use outpost_model::actions::{is_overdue, status_writes};
 use outpost_model::schema::{self, ACTION_STATUSES, label};
@@ -10,6 +9,7 @@ use outpost_model::time::{format_rfc3339_ms, parse_rfc3339_ms};
 
 use crate::directory::{name_of, use_directory};
 use crate::now::{day, from_date_input, use_now, wall_now};
+use crate::saving::Saving;
 use crate::state::{Ctx, storage_problem};
 use outpost_client::edits::Write;
 use outpost_client::storage::{LocalStore, StoredRecord};
@@ -36,15 +36,13 @@ pub fn new_action_writes(
     ]
 }
 
-/// Saves a new status for an action (with `done_at` as the model says).
-pub fn set_status(ctx: Ctx, id: String, status: String, problem: RwSignal<Option<String>>) {
-    let writes = status_writes(&status, wall_now(ctx))
+/// The writes of a new status for action `id` (with `done_at` as the
+/// model says).
+pub fn set_status_writes(ctx: Ctx, id: &str, status: &str) -> Vec<Write> {
+    status_writes(status, wall_now(ctx))
         .into_iter()
-        .map(|(f, v)| Write::new(&schema::ACTIONS, &id, f, v))
-        .collect();
-    spawn_local(async move {
-        problem.set(ctx.save(writes).await.err().map(|e| storage_problem(&e)));
-    });
+        .map(|(f, v)| Write::new(&schema::ACTIONS, id, f, v))
+        .collect()
 }
 
 /// One action as a list item; used here and on *My actions*.
@@ -69,6 +67,9 @@ pub fn ActionItem(
     let due = action.str("due").and_then(parse_rfc3339_ms).map(day);
     let status = action.str("status").unwrap_or("open").to_owned();
     let select_id = format!("action-status-{}", action.id);
+    let saving = Saving::new(ctx, move |result| {
+        problem.set(result.err().map(|e| storage_problem(&e)));
+    });
     let id = action.id.clone();
     let title = action.str("title").unwrap_or("(no title)").to_owned();
     let href = format!(
@@ -91,7 +92,8 @@ pub fn ActionItem(
             </p>
             <div class="field field-inline">
                 <label for=select_id.clone()>"Action status"</label>
-                <select id=select_id on:change=move |ev| set_status(ctx, id.clone(), event_target_value(&ev), problem)>
+                <select id=select_id disabled=move || saving.busy() aria-busy=move || saving.busy().to_string()
+                    on:change=move |ev| { saving.save(set_status_writes(ctx, &id, &event_target_value(&ev))); }>
                     {ACTION_STATUSES.iter().map(|s| {
                         let selected = *s == status;
                         view! { <option value=*s prop:selected=selected>{label(s)}</option> }
@@ -110,7 +112,7 @@ pub fn ActionItems(
     let ctx = expect_context::<Ctx>();
     let now = use_now(ctx);
     let list = LocalResource::new(move || {
-        ctx.revision.track();
+        ctx.track("actions");
         let id = id.get();
         let services = ctx.services();
         async move {
@@ -123,8 +125,19 @@ pub fn ActionItems(
     let title = RwSignal::new(String::new());
     let due = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
+    let saving = Saving::new(ctx, move |result| match result {
+        Ok(()) => {
+            title.set(String::new());
+            due.set(String::new());
+            problem.set(None);
+        }
+        Err(e) => problem.set(Some(storage_problem(&e))),
+    });
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if saving.busy_now() {
+            return;
+        }
         let Some(user) = ctx.user.get_untracked() else {
             return;
         };
@@ -140,16 +153,7 @@ pub fn ActionItems(
             Some(&user.id),
             due_ms,
         );
-        spawn_local(async move {
-            match ctx.save(writes).await {
-                Ok(()) => {
-                    title.set(String::new());
-                    due.set(String::new());
-                    problem.set(None);
-                }
-                Err(e) => problem.set(Some(storage_problem(&e))),
-            }
-        });
+        saving.save(writes);
     };
     view! {
         <section class="section" aria-labelledby="actions-heading">
@@ -176,7 +180,7 @@ pub fn ActionItems(
                         </div>
                     </div>
                     <div class="button-row">
-                        <button type="submit" class="button">"Add action"</button>
+                        <button type="submit" class="button" disabled=move || saving.busy() aria-busy=move || saving.busy().to_string()>"Add action"</button>
                     </div>
                 </form>
             </Show>

@@ -2,11 +2,11 @@
 //! directory; each change appends an `assigned` event in the same save.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::directory::{name_of, use_directory};
 use crate::incident_data::IncidentData;
 use crate::now::wall_now;
+use crate::saving::Saving;
 use crate::state::{Ctx, storage_problem};
 use outpost_client::workflow::{assign_writes, can_edit, new_id};
 
@@ -33,7 +33,13 @@ pub fn Assignee(#[prop(into)] data: Signal<Option<IncidentData>>) -> impl IntoVi
             _ => false,
         })
     };
+    let saving = Saving::new(ctx, move |result| {
+        problem.set(result.err().map(|e| storage_problem(&e)));
+    });
     let assign = move |to: Option<String>| {
+        if saving.busy_now() {
+            return;
+        }
         let (Some(d), Some(user)) = (data.get_untracked(), ctx.user.get_untracked()) else {
             return;
         };
@@ -47,9 +53,7 @@ pub fn Assignee(#[prop(into)] data: Signal<Option<IncidentData>>) -> impl IntoVi
         if writes.is_empty() {
             return;
         }
-        spawn_local(async move {
-            problem.set(ctx.save(writes).await.err().map(|e| storage_problem(&e)));
-        });
+        saving.save(writes);
     };
     let mine = move || {
         let me = ctx.user.get().map(|u| u.id);
@@ -77,13 +81,13 @@ pub fn Assignee(#[prop(into)] data: Signal<Option<IncidentData>>) -> impl IntoVi
             <Show when=editable>
                 <div class="button-row">
                     <Show when=move || !mine()>
-                        <button type="button" class="button" on:click=move |_| {
+                        <button type="button" class="button" disabled=move || saving.busy() aria-busy=move || saving.busy().to_string() on:click=move |_| {
                             assign(ctx.user.get_untracked().map(|u| u.id));
                         }>"Assign to me"</button>
                     </Show>
                     <div class="field field-inline">
                         <label for="assignee">"Assign to"</label>
-                        <select id="assignee" on:change=move |ev| {
+                        <select id="assignee" disabled=move || saving.busy() aria-busy=move || saving.busy().to_string() on:change=move |ev| {
                             let v = event_target_value(&ev);
                             assign((!v.is_empty()).then_some(v));
                         }>

@@ -3,7 +3,6 @@
 //! again with a new stamp (the normal save path), *Dismiss* accepts theirs.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use outpost_model::schema;
 
 use crate::components::status_bar::hh_mm;
@@ -51,8 +50,15 @@ pub async fn keep_mine(ctx: Ctx, c: &Conflict) -> Result<(), String> {
 
 pub async fn dismiss(ctx: Ctx, key: &str) -> Result<(), String> {
     let result = ctx.services().store.dismiss_conflict(key).await;
-    ctx.changed_here();
+    ctx.changed_here(["conflicts"]);
     result.map_err(|e| storage_problem(&e))
+}
+
+/// A person's answer to one conflict.
+#[derive(Debug, Clone)]
+enum Answer {
+    Keep(Conflict),
+    Dismiss(String),
 }
 
 /// The open conflicts of one incident, each with its two buttons.
@@ -60,7 +66,8 @@ pub async fn dismiss(ctx: Ctx, key: &str) -> Result<(), String> {
 pub fn ConflictNotices(#[prop(into)] id: Signal<String>) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let data = LocalResource::new(move || {
-        ctx.revision.track();
+        ctx.track("conflicts");
+        ctx.track("sites");
         let id = id.get();
         let services = ctx.services();
         async move {
@@ -75,6 +82,16 @@ pub fn ConflictNotices(#[prop(into)] id: Signal<String>) -> impl IntoView {
         }
     });
     let problem = RwSignal::new(None::<String>);
+    let answering = Action::new_local(move |answer: &Answer| {
+        let answer = answer.clone();
+        async move {
+            problem.set(match answer {
+                Answer::Keep(c) => keep_mine(ctx, &c).await.err(),
+                Answer::Dismiss(key) => dismiss(ctx, &key).await.err(),
+            });
+        }
+    });
+    let pending = answering.pending();
     let open = move || data.get().and_then(Result::ok).unwrap_or_default();
     view! {
         {move || problem.get().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
@@ -84,26 +101,28 @@ pub fn ConflictNotices(#[prop(into)] id: Signal<String>) -> impl IntoView {
             children=move |(text, c)| {
                 let text_id = format!("conflict-{}", c.field);
                 let (kept, dismissed) = (c.clone(), c.key());
+                // Either answer once: a second tap while the first is
+                // written would write *Keep mine* twice.
                 let keep = move |_| {
-                    let c = kept.clone();
-                    spawn_local(async move {
-                        problem.set(keep_mine(ctx, &c).await.err());
-                    });
+                    if !pending.get_untracked() {
+                        answering.dispatch_local(Answer::Keep(kept.clone()));
+                    }
                 };
                 let drop = move |_| {
-                    let key = dismissed.clone();
-                    spawn_local(async move {
-                        problem.set(dismiss(ctx, &key).await.err());
-                    });
+                    if !pending.get_untracked() {
+                        answering.dispatch_local(Answer::Dismiss(dismissed.clone()));
+                    }
                 };
                 view! {
                     <div class="conflict">
                         <p id=text_id.clone()>{text}</p>
                         <div class="conflict-actions">
-                            <button type="button" class="button button-primary" aria-describedby=text_id.clone() on:click=keep>
+                            <button type="button" class="button button-primary" aria-describedby=text_id.clone()
+                                disabled=move || pending.get() aria-busy=move || pending.get().to_string() on:click=keep>
                                 "Keep mine"
                             </button>
-                            <button type="button" class="button" aria-describedby=text_id on:click=drop>
+                            <button type="button" class="button" aria-describedby=text_id
+                                disabled=move || pending.get() aria-busy=move || pending.get().to_string() on:click=drop>
                                 "Dismiss"
                             </button>
                         </div>

@@ -3,11 +3,13 @@
 //! which value is current. It lives on the server, so it needs the network.
 
 use leptos::prelude::*;
+use outpost_model::Hlc;
 use outpost_model::protocol::{HistoryEntry, User};
 use outpost_model::time::parse_rfc3339_ms;
 use wasm_bindgen::JsValue;
 
-use crate::state::Ctx;
+use crate::components::unavailable::{Unavailable, sentences};
+use crate::state::{Ctx, Services};
 use outpost_client::api::ApiError;
 use outpost_client::storage::{LocalStore, StoredRecord, load_meta};
 use outpost_client::words::sentence;
@@ -75,56 +77,59 @@ fn rows(entries: Vec<HistoryEntry>, users: &[User], me: &str, sites: &[StoredRec
     rows
 }
 
+/// The newest stamp among the stored fields of incident `id`: it moves
+/// exactly when this record changes on the tablet (a local save or a pull).
+fn record_version(ctx: Ctx, id: Signal<String>) -> Memo<Option<Hlc>> {
+    let record = LocalResource::new(move || {
+        ctx.track("incidents");
+        let id = id.get();
+        let services = ctx.services();
+        async move { services.store.record("incidents", &id).await.ok().flatten() }
+    });
+    Memo::new(move |_| {
+        record.with(|r| {
+            r.as_ref()
+                .and_then(Option::as_ref)
+                .and_then(|r| r.fields.values().map(|f| f.hlc.clone()).max())
+        })
+    })
+}
+
+/// The history of incident `id` from the server, in rows; needs a token.
+async fn load(services: &Services, id: &str, token: Option<String>) -> Result<Vec<Row>, String> {
+    let Some(token) = token else {
+        return Err("History needs the network: it is kept on the server. It shows here when this tablet is online and signed in.".to_owned());
+    };
+    let history = services
+        .api
+        .history(&token, "incidents", id)
+        .await
+        .map_err(|e| match e {
+            ApiError::Offline => {
+                "History needs the network, and the server could not be reached.".to_owned()
+            }
+            other => format!(
+                "Could not load the history: {}",
+                sentence(&other.to_string())
+            ),
+        })?;
+    let users = match services.api.users(&token).await {
+        Ok(r) => r.users,
+        Err(_) => load_meta::<Vec<User>>(&services.store, USERS_KEY)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default(),
+    };
+    let sites = services.store.records("sites").await.unwrap_or_default();
+    Ok(rows(history.changes, &users, &services.device_id, &sites))
+}
+
 #[component]
 pub fn History(#[prop(into)] id: Signal<String>) -> impl IntoView {
-    let ctx = expect_context::<Ctx>();
     // Fetched only when asked for: on a slow link the incident page should
     // not pull every change ever made on each save.
     let shown = RwSignal::new(false);
-    let data = LocalResource::new(move || {
-        let wanted = shown.get();
-        ctx.revision.track();
-        let id = id.get();
-        let token = ctx.session.with(|s| s.as_ref().map(|s| s.token.clone()));
-        let online = ctx.status.with(|s| s.online());
-        let services = ctx.services();
-        async move {
-            if !wanted {
-                return Ok(None);
-            }
-            let Some(token) = token.filter(|_| online) else {
-                return Err("History needs the network: it is kept on the server. It shows here when this tablet is online and signed in.".to_owned());
-            };
-            let history = services
-                .api
-                .history(&token, "incidents", &id)
-                .await
-                .map_err(|e| match e {
-                    ApiError::Offline => {
-                        "History needs the network, and the server could not be reached.".to_owned()
-                    }
-                    other => format!(
-                        "Could not load the history: {}",
-                        sentence(&other.to_string())
-                    ),
-                })?;
-            let users = match services.api.users(&token).await {
-                Ok(r) => r.users,
-                Err(_) => load_meta::<Vec<User>>(&services.store, USERS_KEY)
-                    .await
-                    .ok()
-                    .flatten()
-                    .unwrap_or_default(),
-            };
-            let sites = services.store.records("sites").await.unwrap_or_default();
-            Ok(Some(rows(
-                history.changes,
-                &users,
-                &services.device_id,
-                &sites,
-            )))
-        }
-    });
     view! {
         <section class="history" aria-labelledby="history-heading">
             <h2 id="history-heading">"History"</h2>
@@ -137,43 +142,74 @@ pub fn History(#[prop(into)] id: Signal<String>) -> impl IntoView {
                 </button>
             </div>
             <div id="history-body">
-            {move || match data.get() {
-                Some(Ok(None)) => ().into_any(),
-                None => view! { <p class="loading">"Loading the history…"</p> }.into_any(),
-                Some(Err(why)) => view! { <p class="empty">{why}</p> }.into_any(),
-                Some(Ok(Some(list))) if list.is_empty() => {
-                    view! { <p class="empty">"The server has no changes for this incident yet."</p> }.into_any()
-                }
-                Some(Ok(Some(list))) => view! {
-                    <div class="table-scroll">
-                        <table class="history-table">
-                            <thead>
-                                <tr>
-                                    <th scope="col">"Field"</th>
-                                    <th scope="col">"Value"</th>
-                                    <th scope="col">"Who"</th>
-                                    <th scope="col">"Device"</th>
-                                    <th scope="col">"When"</th>
-                                    <th scope="col">"Current"</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {list.into_iter().map(|r| view! {
-                                    <tr class:replaced=!r.current>
-                                        <td>{r.field}</td>
-                                        <td>{r.value}</td>
-                                        <td>{r.who}</td>
-                                        <td>{r.device}</td>
-                                        <td>{r.when}</td>
-                                        <td>{if r.current { "Current" } else { "Replaced" }}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }.into_any(),
-            }}
+                <Show when=move || shown.get()>
+                    <HistoryTable id=id />
+                </Show>
             </div>
         </section>
     }
+}
+
+/// The shown history: fetched when opened, and again only when this
+/// incident changes here, or the network or the session comes or goes.
+#[component]
+fn HistoryTable(id: Signal<String>) -> impl IntoView {
+    let ctx = expect_context::<Ctx>();
+    // Memos, so that a sync's progress updates to the status do not refetch.
+    let online = Memo::new(move |_| ctx.status.with(|s| s.online()));
+    let token = Memo::new(move |_| ctx.session.with(|s| s.as_ref().map(|s| s.token.clone())));
+    let version = record_version(ctx, id);
+    let data = LocalResource::new(move || {
+        let (id, token, online, _) = (id.get(), token.get(), online.get(), version.get());
+        let services = ctx.services();
+        async move {
+            load(&services, &id, token.filter(|_| online))
+                .await
+                .map_err(Unavailable)
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading the history…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <p class="empty">{move || sentences(&errors)}</p> }>
+                {move || Suspend::new(async move { data.await.map(table) })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+/// The rows as a table, or a sentence when the server has none.
+fn table(list: Vec<Row>) -> AnyView {
+    if list.is_empty() {
+        return view! { <p class="empty">"The server has no changes for this incident yet."</p> }
+            .into_any();
+    }
+    view! {
+        <div class="table-scroll">
+            <table class="history-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Field"</th>
+                        <th scope="col">"Value"</th>
+                        <th scope="col">"Who"</th>
+                        <th scope="col">"Device"</th>
+                        <th scope="col">"When"</th>
+                        <th scope="col">"Current"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {list.into_iter().map(|r| view! {
+                        <tr class:replaced=!r.current>
+                            <td>{r.field}</td>
+                            <td>{r.value}</td>
+                            <td>{r.who}</td>
+                            <td>{r.device}</td>
+                            <td>{r.when}</td>
+                            <td>{if r.current { "Current" } else { "Replaced" }}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
 }

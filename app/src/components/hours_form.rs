@@ -4,9 +4,9 @@
 //! counts (`outpost_model::kpi::hours_worked`), so two tablets never clash.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use outpost_model::schema::SITE_HOURS;
 
+use crate::saving::Saving;
 use crate::state::{Ctx, storage_problem};
 use outpost_client::edits::Write;
 use outpost_client::workflow::can_manage;
@@ -52,8 +52,18 @@ pub fn HoursForm(
     let site = RwSignal::new(String::new());
     let hours = RwSignal::new(String::new());
     let message = RwSignal::new(None::<(bool, String)>);
+    let saving = Saving::new(ctx, move |result| match result {
+        Ok(()) => {
+            hours.set(String::new());
+            message.set(Some((true, "Hours saved on this tablet.".to_owned())));
+        }
+        Err(e) => message.set(Some((false, storage_problem(&e)))),
+    });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if saving.busy_now() {
+            return;
+        }
         let id = uuid::Uuid::now_v7().to_string();
         let writes = match hours_writes(
             &id,
@@ -65,15 +75,7 @@ pub fn HoursForm(
             Ok(w) => w,
             Err(why) => return message.set(Some((false, why))),
         };
-        spawn_local(async move {
-            match ctx.save(writes).await {
-                Ok(()) => {
-                    hours.set(String::new());
-                    message.set(Some((true, "Hours saved on this tablet.".to_owned())));
-                }
-                Err(e) => message.set(Some((false, storage_problem(&e)))),
-            }
-        });
+        saving.save(writes);
     };
     view! {
         <Show when=may>
@@ -101,7 +103,7 @@ pub fn HoursForm(
                     </div>
                 </div>
                 <div class="actions">
-                    <button type="submit" class="button button-primary">"Save hours"</button>
+                    <button type="submit" class="button button-primary" disabled=move || saving.busy() aria-busy=move || saving.busy().to_string()>"Save hours"</button>
                     {move || message.get().map(|(ok, text)| {
                         let class = if ok { "saved" } else { "form-error" };
                         view! { <p class=class role=if ok { "status" } else { "alert" }>{text}</p> }

@@ -6,12 +6,13 @@
 //! in words.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use outpost_model::lifecycle::{self, available_actions};
 
 use crate::incident_data::IncidentData;
 use crate::now::wall_now;
+use crate::saving::Saving;
 use crate::state::{Ctx, storage_problem};
+use outpost_client::edits::Write;
 use outpost_client::workflow::{
     Typed, allowed_as_is, can_edit, new_id, status_of, transition_writes,
 };
@@ -24,15 +25,15 @@ pub fn refusal_sentence(action: lifecycle::Action, why: &str) -> String {
     )
 }
 
-/// Plans and saves `action` (status writes and the event in one save).
+/// Plans `action`: its status writes and its event, saved together.
 fn take(
     ctx: Ctx,
     data: &IncidentData,
     action: lifecycle::Action,
     typed: &Typed,
-) -> Result<(), String> {
+) -> Result<Vec<Write>, String> {
     let user = ctx.user.get_untracked().ok_or("Sign in first.")?;
-    let writes = transition_writes(
+    transition_writes(
         &data.incident,
         action,
         typed,
@@ -40,13 +41,7 @@ fn take(
         wall_now(ctx),
         &new_id(),
     )
-    .map_err(|e| refusal_sentence(action, &e.to_string()))?;
-    spawn_local(async move {
-        if let Err(e) = ctx.save(writes).await {
-            ctx.status.update(|s| s.problem = Some(storage_problem(&e)));
-        }
-    });
-    Ok(())
+    .map_err(|e| refusal_sentence(action, &e.to_string()))
 }
 
 #[component]
@@ -70,12 +65,20 @@ pub fn Lifecycle(#[prop(into)] data: Signal<Option<IncidentData>>) -> impl IntoV
             _ => false,
         })
     };
+    // A second tap while a transition is being written would take it twice
+    // (two timeline events), so the buttons wait for the save.
+    let saving = Saving::new(ctx, move |result| {
+        if let Err(e) = result {
+            ctx.status.update(|s| s.problem = Some(storage_problem(&e)));
+        }
+    });
     let run = move |action: lifecycle::Action, typed: Typed| {
-        let Some(d) = data.get_untracked() else {
+        let Some(d) = data.get_untracked().filter(|_| !saving.busy_now()) else {
             return;
         };
         match take(ctx, &d, action, &typed) {
-            Ok(()) => {
+            Ok(writes) => {
+                saving.save(writes);
                 asking.set(None);
                 text.set(String::new());
                 problem.set(None);
@@ -124,7 +127,7 @@ pub fn Lifecycle(#[prop(into)] data: Signal<Option<IncidentData>>) -> impl IntoV
             .into_iter()
             .map(|a| {
                 let class = if a == lifecycle::Action::Cancel { "button button-danger" } else { "button" };
-                view! { <button type="button" class=class on:click=move |_| press(a)>{a.label()}</button> }
+                view! { <button type="button" class=class disabled=move || saving.busy() aria-busy=move || saving.busy().to_string() on:click=move |_| press(a)>{a.label()}</button> }
             })
             .collect_view()
     };
@@ -158,7 +161,7 @@ pub fn Lifecycle(#[prop(into)] data: Signal<Option<IncidentData>>) -> impl IntoV
                                 on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                         </div>
                         <div class="button-row">
-                            <button type="submit" class="button button-primary">{a.label()}</button>
+                            <button type="submit" class="button button-primary" disabled=move || saving.busy() aria-busy=move || saving.busy().to_string()>{a.label()}</button>
                             <button type="button" class="button button-quiet" on:click=move |_| { asking.set(None); problem.set(None); }>
                                 "Back"
                             </button>

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::browser::geolocation::{Fix, current_position};
 use crate::incident_data::IncidentData;
+use crate::saving::Saving;
 use crate::state::{Ctx, storage_problem};
 use outpost_client::edits::Write;
 
@@ -75,6 +76,10 @@ pub fn Location(
             })
         })
     };
+    let saving = Saving::new(ctx, move |result| match result {
+        Ok(()) => message.set(Some((true, "Location saved on this tablet".into()))),
+        Err(e) => message.set(Some((false, storage_problem(&e)))),
+    });
     let save = move |value: Value| {
         let Some(d) = data.get_untracked() else {
             return;
@@ -85,12 +90,7 @@ pub fn Location(
             "location",
             value,
         )];
-        spawn_local(async move {
-            match ctx.save(writes).await {
-                Ok(()) => message.set(Some((true, "Location saved on this tablet".into()))),
-                Err(e) => message.set(Some((false, storage_problem(&e)))),
-            }
-        });
+        saving.save(writes);
     };
     let locate = move |_| {
         busy.set(true);
@@ -148,7 +148,7 @@ pub fn Location(
                         </div>
                     </div>
                     <div class="button-row">
-                        <button type="submit" class="button">"Save location"</button>
+                        <button type="submit" class="button" disabled=move || saving.busy() aria-busy=move || saving.busy().to_string()>"Save location"</button>
                     </div>
                 </form>
             </Show>

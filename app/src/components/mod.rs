@@ -27,4 +27,5 @@ pub mod review;
 pub mod sla_chips;
 pub mod status_bar;
 pub mod timeline;
+pub mod unavailable;
 pub mod update_banner;

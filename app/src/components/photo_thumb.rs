@@ -57,13 +57,24 @@ pub fn PhotoThumb(photo: Photo, on_open: Callback<(String, String)>) -> impl Int
         }
     });
     let sha256 = photo.sha256.clone();
+    // A memo, so that a sync's progress updates to the status do not re-run;
+    // a finished sync counts, as the first request after coming online may
+    // still fail.
+    let online = Memo::new(move |_| ctx.status.with(|s| (s.online(), s.last_synced_ms)));
     let loaded = LocalResource::new(move || {
-        // Tried again when the network comes back or a sync brings changes.
-        let online = ctx.status.with(|s| s.online());
-        ctx.revision.track();
+        // Once shown, the bytes are kept in the object URL and nothing is
+        // tracked, so nothing fetches them again.
+        let have = urls.try_get_value().and_then(|u| u.last().cloned());
+        if have.is_none() {
+            // Until then, tried again when the network comes back, after
+            // each sync, and when a sync brings photo records.
+            online.track();
+            ctx.track("attachments");
+        }
+        let online = online.get_untracked().0;
         let sha256 = sha256.clone();
         async move {
-            if let Some(url) = urls.try_get_value().and_then(|u| u.last().cloned()) {
+            if let Some(url) = have {
                 return Shown::Url(url);
             }
             let blob = match bytes_of(ctx, &sha256, online).await {

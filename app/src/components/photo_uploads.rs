@@ -53,7 +53,9 @@ fn refused(
 pub fn PhotoUploads() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let data = LocalResource::new(move || {
-        ctx.revision.track();
+        ctx.track("uploads");
+        ctx.track("attachments");
+        ctx.track("incidents");
         ctx.status.with(|s| (s.photos_waiting, s.syncing));
         let services = ctx.services();
         async move {

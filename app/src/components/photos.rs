@@ -20,7 +20,8 @@ pub fn Photos(#[prop(into)] id: Signal<String>) -> impl IntoView {
     let message = RwSignal::new(None::<(bool, String)>);
     let open = RwSignal::new(None::<(String, String)>);
     let data = LocalResource::new(move || {
-        ctx.revision.track();
+        ctx.track("incidents");
+        ctx.track("attachments");
         let id = id.get();
         let services = ctx.services();
         async move {

@@ -1,12 +1,12 @@
 //! Which problem the incident belongs to: link it to one, or unlink it.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use outpost_model::schema;
 use serde_json::Value;
 
 use crate::incident_data::IncidentData;
+use crate::saving::Saving;
 use crate::state::{Ctx, storage_problem};
 use outpost_client::edits::Write;
 use outpost_client::storage::LocalStore;
@@ -28,7 +28,7 @@ pub fn ProblemLink(
 ) -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let problems = LocalResource::new(move || {
-        ctx.revision.track();
+        ctx.track("problems");
         let services = ctx.services();
         async move {
             let mut list: Vec<(String, String)> = services
@@ -70,14 +70,15 @@ pub fn ProblemLink(
             t.unwrap_or_else(|| "a problem not on this tablet yet".into()),
         ))
     };
+    let saving = Saving::new(ctx, move |result| {
+        problem.set(result.err().map(|e| storage_problem(&e)));
+    });
     let set = move |to: Option<String>| {
         let Some(d) = data.get_untracked() else {
             return;
         };
         let writes = vec![link_write(&d.incident.id, to.as_deref())];
-        spawn_local(async move {
-            problem.set(ctx.save(writes).await.err().map(|e| storage_problem(&e)));
-        });
+        saving.save(writes);
     };
     view! {
         <section class="section" aria-labelledby="problem-heading">
@@ -92,7 +93,7 @@ pub fn ProblemLink(
                 <div class="button-row">
                     <div class="field field-inline">
                         <label for="problem-link">"Link to problem"</label>
-                        <select id="problem-link" on:change=move |ev| {
+                        <select id="problem-link" disabled=move || saving.busy() aria-busy=move || saving.busy().to_string() on:change=move |ev| {
                             let v = event_target_value(&ev);
                             if !v.is_empty() { set(Some(v)) }
                         }>
@@ -104,7 +105,7 @@ pub fn ProblemLink(
                         </select>
                     </div>
                     <Show when=move || current().is_some()>
-                        <button type="button" class="button button-quiet" on:click=move |_| set(None)>"Unlink"</button>
+                        <button type="button" class="button button-quiet" disabled=move || saving.busy() aria-busy=move || saving.busy().to_string() on:click=move |_| set(None)>"Unlink"</button>
                     </Show>
                 </div>
             </Show>

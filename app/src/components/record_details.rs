@@ -3,7 +3,6 @@
 //! flag for safety categories. Saved with *Save details*.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use outpost_model::schema::{self, KINDS, label};
 use outpost_model::time::{format_rfc3339_ms, parse_rfc3339_ms};
 use serde_json::Value;
@@ -11,6 +10,7 @@ use serde_json::Value;
 use crate::directory::{name_of, use_directory};
 use crate::incident_data::IncidentData;
 use crate::now::{from_local_input, to_local_input};
+use crate::saving::Saving;
 use crate::state::{Ctx, storage_problem};
 use outpost_client::edits::Write;
 use outpost_client::storage::StoredRecord;
@@ -140,8 +140,18 @@ pub fn RecordDetails(
             None => "not recorded".to_owned(),
         }
     };
+    let saving = Saving::new(ctx, move |result| match result {
+        Ok(()) => {
+            edited.set(None);
+            message.set(Some((true, "Details saved on this tablet".into())));
+        }
+        Err(e) => message.set(Some((false, storage_problem(&e)))),
+    });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if saving.busy_now() {
+            return;
+        }
         let (Some(before), Some(d)) = (stored.get_untracked(), data.get_untracked()) else {
             return;
         };
@@ -149,15 +159,9 @@ pub fn RecordDetails(
         match after.writes(&before, &d.incident.id) {
             Err(why) => message.set(Some((false, why))),
             Ok(w) if w.is_empty() => message.set(Some((true, "Nothing changed.".into()))),
-            Ok(writes) => spawn_local(async move {
-                match ctx.save(writes).await {
-                    Ok(()) => {
-                        edited.set(None);
-                        message.set(Some((true, "Details saved on this tablet".into())));
-                    }
-                    Err(e) => message.set(Some((false, storage_problem(&e)))),
-                }
-            }),
+            Ok(writes) => {
+                saving.save(writes);
+            }
         }
     };
     view! {
@@ -194,7 +198,7 @@ pub fn RecordDetails(
                         </div>
                     </Show>
                     <div class="button-row">
-                        <button type="submit" class="button">"Save details"</button>
+                        <button type="submit" class="button" disabled=move || saving.busy() aria-busy=move || saving.busy().to_string()>"Save details"</button>
                     </div>
                 </fieldset>
                 {move || message.get().map(|(ok, text)| {

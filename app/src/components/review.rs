@@ -3,11 +3,11 @@
 //! incident closes only once the review is complete (the model checks).
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use outpost_model::schema::{self, REVIEW_STATUSES, label};
 use serde_json::Value;
 
 use crate::incident_data::IncidentData;
+use crate::saving::Saving;
 use crate::state::{Ctx, storage_problem};
 use outpost_client::edits::Write;
 use outpost_client::storage::StoredRecord;
@@ -56,8 +56,18 @@ pub fn Review(
         });
         message.set(None);
     };
+    let saving = Saving::new(ctx, move |result| match result {
+        Ok(()) => {
+            edits.set(Vec::new());
+            message.set(Some((true, "Review saved on this tablet".into())));
+        }
+        Err(e) => message.set(Some((false, storage_problem(&e)))),
+    });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if saving.busy_now() {
+            return;
+        }
         let Some(d) = data.get_untracked() else {
             return;
         };
@@ -66,15 +76,7 @@ pub fn Review(
             message.set(Some((true, "Nothing changed.".into())));
             return;
         }
-        spawn_local(async move {
-            match ctx.save(writes).await {
-                Ok(()) => {
-                    edits.set(Vec::new());
-                    message.set(Some((true, "Review saved on this tablet".into())));
-                }
-                Err(e) => message.set(Some((false, storage_problem(&e)))),
-            }
-        });
+        saving.save(writes);
     };
     let status = value("review_status");
     view! {
@@ -106,7 +108,7 @@ pub fn Review(
                         </select>
                     </div>
                     <div class="button-row">
-                        <button type="submit" class="button">"Save review"</button>
+                        <button type="submit" class="button" disabled=move || saving.busy() aria-busy=move || saving.busy().to_string()>"Save review"</button>
                     </div>
                 </fieldset>
                 {move || message.get().map(|(ok, text)| {

@@ -3,7 +3,6 @@
 //! either (*Add note*, *Send requestor update*).
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use outpost_model::protocol::User;
 use outpost_model::schema::label;
 use outpost_model::{Event, EventKind, events};
@@ -12,6 +11,7 @@ use serde_json::Value;
 use crate::directory::{name_of, use_directory};
 use crate::incident_data::IncidentData;
 use crate::now::{day_time, wall_now};
+use crate::saving::Saving;
 use crate::state::{Ctx, storage_problem};
 use outpost_client::workflow::{can_edit, event_writes, new_id};
 
@@ -63,7 +63,17 @@ pub fn Timeline(#[prop(into)] data: Signal<Option<IncidentData>>) -> impl IntoVi
             _ => false,
         })
     };
+    let saving = Saving::new(ctx, move |result| match result {
+        Ok(()) => {
+            text.set(String::new());
+            problem.set(None);
+        }
+        Err(e) => problem.set(Some(storage_problem(&e))),
+    });
     let add = move |kind: EventKind| {
+        if saving.busy_now() {
+            return;
+        }
         let body = text.get_untracked();
         if body.trim().is_empty() {
             problem.set(Some("Write the note or update first.".into()));
@@ -78,15 +88,7 @@ pub fn Timeline(#[prop(into)] data: Signal<Option<IncidentData>>) -> impl IntoVi
             events::requestor_update(body.trim())
         };
         let writes = event_writes(&event, &d.incident.id, &user.id, wall_now(ctx), &new_id());
-        spawn_local(async move {
-            match ctx.save(writes).await {
-                Ok(()) => {
-                    text.set(String::new());
-                    problem.set(None);
-                }
-                Err(e) => problem.set(Some(storage_problem(&e))),
-            }
-        });
+        saving.save(writes);
     };
     let entries = move || data.with(|d| d.as_ref().map(|d| d.timeline.clone()).unwrap_or_default());
     view! {
@@ -100,8 +102,10 @@ pub fn Timeline(#[prop(into)] data: Signal<Option<IncidentData>>) -> impl IntoVi
                         on:input=move |ev| { text.set(event_target_value(&ev)); problem.set(None); }></textarea>
                 </div>
                 <div class="button-row">
-                    <button type="button" class="button" on:click=move |_| add(EventKind::Note)>"Add note"</button>
-                    <button type="button" class="button button-primary" on:click=move |_| add(EventKind::RequestorUpdate)>
+                    <button type="button" class="button" disabled=move || saving.busy() aria-busy=move || saving.busy().to_string()
+                        on:click=move |_| add(EventKind::Note)>"Add note"</button>
+                    <button type="button" class="button button-primary" disabled=move || saving.busy() aria-busy=move || saving.busy().to_string()
+                        on:click=move |_| add(EventKind::RequestorUpdate)>
                         "Send requestor update"
                     </button>
                 </div>

@@ -32,7 +32,12 @@ pub fn now_ms(ctx: &Ctx) -> u64 {
 /// The records of this tablet, re-read whenever they change.
 pub fn kpi_data(ctx: Ctx) -> LocalResource<Result<Arc<KpiData>, String>> {
     LocalResource::new(move || {
-        ctx.revision.track();
+        ctx.track("incidents");
+        ctx.track("events");
+        ctx.track("actions");
+        ctx.track("sites");
+        ctx.track("problems");
+        ctx.track("site_hours");
         let services = ctx.services();
         async move {
             KpiData::load(&services.store)

@@ -2,7 +2,6 @@
 //! changed; fields the person has not touched follow what sync brings in.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
@@ -12,6 +11,7 @@ use crate::components::incident_fields::IncidentFields;
 use crate::components::incident_workflow::{IncidentSections, IncidentTriage};
 use crate::components::priority_badge::PriorityBadge;
 use crate::pages::new_incident::site_names;
+use crate::saving::Saving;
 use crate::state::{Ctx, storage_problem};
 use outpost_client::edits::{FormField, IncidentForm, SiteChoice, changed_writes};
 use outpost_client::storage::{LocalStore, StoreError, StoredRecord};
@@ -37,7 +37,8 @@ pub fn IncidentPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let data = LocalResource::new(move || {
-        ctx.revision.track();
+        ctx.track("incidents");
+        ctx.track("sites");
         let id = id.get();
         let services = ctx.services();
         async move {
@@ -80,8 +81,23 @@ pub fn IncidentPage() -> impl IntoView {
             .unwrap_or_default()
     });
 
+    // One save at a time: a second tap while the first is being written
+    // would compare against the old record and append a second priority event.
+    let saving = Saving::new(ctx, move |result| match result {
+        Ok(()) => {
+            edits.set(Vec::new());
+            message.set(Some((true, "Saved on this tablet".into())));
+        }
+        Err(e) => message.set(Some((
+            false,
+            format!("{} Your edits are still in the form.", storage_problem(&e)),
+        ))),
+    });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if saving.busy_now() {
+            return;
+        }
         let Some(Ok(Some(before))) = stored.get_untracked() else {
             return;
         };
@@ -115,18 +131,7 @@ pub fn IncidentPage() -> impl IntoView {
             message.set(Some((true, "Nothing changed.".into())));
             return;
         }
-        spawn_local(async move {
-            match ctx.save(writes).await {
-                Ok(()) => {
-                    edits.set(Vec::new());
-                    message.set(Some((true, "Saved on this tablet".into())));
-                }
-                Err(e) => message.set(Some((
-                    false,
-                    format!("{} Your edits are still in the form.", storage_problem(&e)),
-                ))),
-            }
-        });
+        saving.save(writes);
     };
 
     let priority = Signal::derive(move || shown.with(IncidentForm::priority));
@@ -154,7 +159,8 @@ pub fn IncidentPage() -> impl IntoView {
                 <form class="form" on:submit=save novalidate=true>
                     <IncidentFields form=shown set=set errors=errors site_names=names />
                     <div class="actions">
-                        <button type="submit" class="button button-primary">"Save"</button>
+                        <button type="submit" class="button button-primary"
+                            disabled=move || saving.busy() aria-busy=move || saving.busy().to_string()>"Save"</button>
                         {move || message.get().map(|(ok, text)| {
                             let class = if ok { "saved" } else { "form-error" };
                             view! { <p class=class role=if ok { "status" } else { "alert" }>{text}</p> }

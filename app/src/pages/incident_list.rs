@@ -34,7 +34,8 @@ pub fn IncidentListPage() -> impl IntoView {
     // The incidents first, so the list shows as soon as they are read; the
     // events (several per incident) follow for the SLA chips and filter.
     let records = LocalResource::new(move || {
-        ctx.revision.track();
+        ctx.track("incidents");
+        ctx.track("sites");
         let services = ctx.services();
         async move {
             let incidents = services.store.shared("incidents").await?;
@@ -43,7 +44,7 @@ pub fn IncidentListPage() -> impl IntoView {
         }
     });
     let events = LocalResource::new(move || {
-        ctx.revision.track();
+        ctx.track("events");
         let wanted = records.with(|r| matches!(r, Some(Ok(_))));
         let services = ctx.services();
         async move {

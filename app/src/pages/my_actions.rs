@@ -30,7 +30,7 @@ pub fn MyActionsPage() -> impl IntoView {
     let now = use_now(ctx);
     let problem = RwSignal::new(None::<String>);
     let list = LocalResource::new(move || {
-        ctx.revision.track();
+        ctx.track("actions");
         let me = ctx.user.get().map(|u| u.id).unwrap_or_default();
         let services = ctx.services();
         async move {

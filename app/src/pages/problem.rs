@@ -2,12 +2,12 @@
 //! each with *Unlink*.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use outpost_model::schema::{self, PROBLEM_STATUSES, label};
 
 use crate::components::problem_link::link_write;
+use crate::saving::Saving;
 use crate::state::{Ctx, storage_problem};
 use outpost_client::edits::Write;
 use outpost_client::storage::{LocalStore, StoreError, StoredRecord};
@@ -19,7 +19,8 @@ pub fn ProblemPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let data = LocalResource::new(move || {
-        ctx.revision.track();
+        ctx.track("problems");
+        ctx.track("incidents");
         let id = id.get();
         let services = ctx.services();
         async move {
@@ -36,10 +37,11 @@ pub fn ProblemPage() -> impl IntoView {
     });
     let message = RwSignal::new(None::<String>);
     let manager = move || ctx.user.get().is_some_and(|u| can_manage(&u));
+    let saving = Saving::new(ctx, move |result| {
+        message.set(result.err().map(|e| storage_problem(&e)));
+    });
     let save = move |writes: Vec<Write>| {
-        spawn_local(async move {
-            message.set(ctx.save(writes).await.err().map(|e| storage_problem(&e)));
-        });
+        saving.save(writes);
     };
     view! {
         <section class="page">
@@ -58,7 +60,8 @@ pub fn ProblemPage() -> impl IntoView {
                         <p>{p.str("description").unwrap_or_default().to_owned()}</p>
                         <div class="field field-inline">
                             <label for="problem-status">"Problem status"</label>
-                            <select id="problem-status" disabled=move || !manager() on:change=move |ev| {
+                            <select id="problem-status" disabled=move || !manager() || saving.busy()
+                                aria-busy=move || saving.busy().to_string() on:change=move |ev| {
                                 save(vec![Write::new(&schema::PROBLEMS, &pid, "status", event_target_value(&ev))]);
                             }>
                                 {PROBLEM_STATUSES.iter().map(|s| {
@@ -77,7 +80,7 @@ pub fn ProblemPage() -> impl IntoView {
                                     <li class="row-with-button">
                                         <A href=href attr:class="record-link">{i.str("title").unwrap_or("(no title)").to_owned()}</A>
                                         <Show when=manager>
-                                            <button type="button" class="button button-quiet" on:click={
+                                            <button type="button" class="button button-quiet" disabled=move || saving.busy() aria-busy=move || saving.busy().to_string() on:click={
                                                 let iid = iid.clone();
                                                 move |_| save(vec![link_write(&iid, None)])
                                             }>"Unlink"</button>

@@ -3,7 +3,6 @@
 //! *Create problem*, and a form to create one by hand.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use outpost_model::problems::{IncidentFacts, ProblemSuggestion, suggest};
@@ -77,41 +76,49 @@ pub fn ProblemsPage() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let navigate = use_navigate();
     let data = LocalResource::new(move || {
-        ctx.revision.track();
+        ctx.track("incidents");
+        ctx.track("sites");
+        ctx.track("problems");
         load(ctx)
     });
     let title = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let manager = move || ctx.user.get().is_some_and(|u| can_manage(&u));
-    let create = {
-        let navigate = navigate.clone();
-        move |title: String, description: String, incidents: Vec<String>| {
-            if title.trim().is_empty() {
-                problem.set(Some("Give the problem a title.".into()));
-                return;
-            }
-            let id = new_id();
-            let writes = new_problem_writes(&id, &title, &description, &incidents);
-            let navigate = navigate.clone();
-            spawn_local(async move {
-                match ctx.save(writes).await {
-                    Ok(()) => navigate(&format!("/problems/{id}"), Default::default()),
-                    Err(e) => problem.set(Some(storage_problem(&e))),
+    // One problem per tap: a second tap while the first is written would
+    // create a second problem.
+    let navigate = StoredValue::new_local(navigate);
+    let saving = Action::new_local(move |(id, writes): &(String, Vec<Write>)| {
+        let (id, writes) = (id.clone(), writes.clone());
+        async move {
+            match ctx.save(writes).await {
+                Ok(()) => {
+                    navigate.with_value(|go| go(&format!("/problems/{id}"), Default::default()))
                 }
-            });
+                Err(e) => problem.set(Some(storage_problem(&e))),
+            }
         }
+    });
+    let pending = saving.pending();
+    let create = move |title: String, description: String, incidents: Vec<String>| {
+        if pending.get_untracked() {
+            return;
+        }
+        if title.trim().is_empty() {
+            problem.set(Some("Give the problem a title.".into()));
+            return;
+        }
+        let id = new_id();
+        let writes = new_problem_writes(&id, &title, &description, &incidents);
+        saving.dispatch_local((id, writes));
     };
-    let create_typed = {
-        let create = create.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            create(
-                title.get_untracked(),
-                description.get_untracked(),
-                Vec::new(),
-            );
-        }
+    let create_typed = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        create(
+            title.get_untracked(),
+            description.get_untracked(),
+            Vec::new(),
+        );
     };
     let loaded = move || data.get().and_then(Result::ok);
     view! {
@@ -126,9 +133,7 @@ pub fn ProblemsPage() -> impl IntoView {
                 <h2>"Suggested problems"</h2>
                 <ul class="plain-list">
                     {
-                        let create = create.clone();
                         move || loaded().map(|l| l.suggestions).unwrap_or_default().into_iter().map(|(s, t)| {
-                            let create = create.clone();
                             let ids = s.incident_ids.clone();
                             let name = t.clone();
                             let what = format!(
@@ -142,8 +147,8 @@ pub fn ProblemsPage() -> impl IntoView {
                                     <span class="list-detail">{what}</span>
                                     <Show when=manager>
                                         <div class="button-row">
-                                            <button type="button" class="button" on:click={
-                                                let (create, ids, name) = (create.clone(), ids.clone(), name.clone());
+                                            <button type="button" class="button" disabled=move || pending.get() aria-busy=move || pending.get().to_string() on:click={
+                                                let (ids, name) = (ids.clone(), name.clone());
                                                 move |_| create(name.clone(), String::new(), ids.clone())
                                             }>"Create problem"</button>
                                         </div>
@@ -172,7 +177,7 @@ pub fn ProblemsPage() -> impl IntoView {
             </ul>
             <Show when=manager>
                 <h2>"New problem"</h2>
-                <form class="form" on:submit=create_typed.clone() novalidate=true>
+                <form class="form" on:submit=create_typed novalidate=true>
                     <div class="field">
                         <label for="problem-title">"Problem title"</label>
                         <input id="problem-title" type="text" prop:value=move || title.get()
@@ -184,7 +189,7 @@ pub fn ProblemsPage() -> impl IntoView {
                             on:input=move |ev| description.set(event_target_value(&ev))></textarea>
                     </div>
                     <div class="button-row">
-                        <button type="submit" class="button button-primary">"Create problem"</button>
+                        <button type="submit" class="button button-primary" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>"Create problem"</button>
                     </div>
                 </form>
             </Show>

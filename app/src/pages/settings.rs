@@ -93,7 +93,8 @@ async fn import_chosen(ctx: Ctx, input: HtmlInputElement) -> Result<String, Stri
 pub fn SettingsPage() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let storage = LocalResource::new(move || {
-        ctx.revision.track();
+        // Every local save writes to the outbox, and so uses room.
+        ctx.track("outbox");
         async move {
             StorageState {
                 persistent: persisted().await,
@@ -111,7 +112,7 @@ pub fn SettingsPage() -> impl IntoView {
     let ask = move |_| {
         spawn_local(async move {
             let answer = persist().await;
-            ctx.records_changed();
+            storage.refetch();
             report(match answer {
                 Some(true) => Ok("The browser will keep Outpost's data.".to_owned()),
                 _ => Err("The browser said no for now; it often agrees once Outpost is installed or used more.".to_owned()),

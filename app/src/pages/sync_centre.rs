@@ -154,7 +154,10 @@ pub fn SyncCentrePage() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let status = ctx.status;
     let data = LocalResource::new(move || {
-        ctx.revision.track();
+        ctx.track("outbox");
+        ctx.track("conflicts");
+        ctx.track("incidents");
+        ctx.track("sites");
         status.with(|s| (s.waiting, s.syncing));
         let services = ctx.services();
         async move {
