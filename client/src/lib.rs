@@ -13,6 +13,7 @@ pub mod clock;
 pub mod edits;
 pub mod list_query;
 pub mod photos;
+pub mod record_forms;
 pub mod schedule;
 pub mod storage;
 pub mod sync;

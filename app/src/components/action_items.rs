@@ -5,36 +5,16 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use outpost_model::actions::{is_overdue, status_writes};
 use outpost_model::schema::{self, ACTION_STATUSES, label};
-use outpost_model::time::{format_rfc3339_ms, parse_rfc3339_ms};
+use outpost_model::time::parse_rfc3339_ms;
 
 use crate::directory::{name_of, use_directory};
 use crate::now::{day, from_date_input, use_now, wall_now};
 use crate::saving::Saving;
 use crate::state::{Ctx, storage_problem};
 use outpost_client::edits::Write;
+use outpost_client::record_forms::new_action_writes;
 use outpost_client::storage::{LocalStore, StoredRecord};
 use outpost_client::workflow::new_id;
-
-/// The writes of a new action on `incident_id`.
-pub fn new_action_writes(
-    id: &str,
-    incident_id: &str,
-    title: &str,
-    owner: Option<&str>,
-    due_ms: Option<u64>,
-) -> Vec<Write> {
-    let w = |field, value: serde_json::Value| Write::new(&schema::ACTIONS, id, field, value);
-    vec![
-        w("incident_id", incident_id.into()),
-        w("title", title.trim().into()),
-        w("owner", owner.map_or(serde_json::Value::Null, Into::into)),
-        w(
-            "due",
-            due_ms.map_or(serde_json::Value::Null, |ms| format_rfc3339_ms(ms).into()),
-        ),
-        w("status", "open".into()),
-    ]
-}
 
 /// The writes of a new status for action `id` (with `done_at` as the
 /// model says).

@@ -4,38 +4,11 @@
 //! counts (`outpost_model::kpi::hours_worked`), so two tablets never clash.
 
 use leptos::prelude::*;
-use outpost_model::schema::SITE_HOURS;
 
 use crate::saving::Saving;
 use crate::state::{Ctx, storage_problem};
-use outpost_client::edits::Write;
+use outpost_client::record_forms::hours_writes;
 use outpost_client::workflow::can_manage;
-
-/// The writes of one entry, or why the typed hours are not a number of hours.
-pub fn hours_writes(
-    id: &str,
-    site: &str,
-    year: i32,
-    month: u32,
-    hours: &str,
-) -> Result<Vec<Write>, String> {
-    if site.is_empty() {
-        return Err("Choose the site the hours were worked at.".to_owned());
-    }
-    let hours: i64 = hours
-        .trim()
-        .replace([',', ' '], "")
-        .parse()
-        .ok()
-        .filter(|h| (0..=100_000_000).contains(h))
-        .ok_or("Enter the hours as a whole number, such as 40000.")?;
-    Ok(vec![
-        Write::new(&SITE_HOURS, id, "site", site),
-        Write::new(&SITE_HOURS, id, "year", i64::from(year)),
-        Write::new(&SITE_HOURS, id, "month", i64::from(month)),
-        Write::new(&SITE_HOURS, id, "hours", hours),
-    ])
-}
 
 /// The form; shown to managers and admins only.
 #[component]

@@ -12,45 +12,7 @@ use crate::incident_data::IncidentData;
 use crate::saving::Saving;
 use crate::state::{Ctx, storage_problem};
 use outpost_client::edits::Write;
-
-/// The stored `{lat, lon, accuracy_m}` as a fix (accuracy 0 when typed in).
-pub fn fix_of(value: &Value) -> Option<(f64, f64, Option<f64>)> {
-    Some((
-        value.get("lat")?.as_f64()?,
-        value.get("lon")?.as_f64()?,
-        value.get("accuracy_m").and_then(Value::as_f64),
-    ))
-}
-
-/// "54.12345° N, 1.23456° W, within about 12 m" (or "typed in by hand").
-pub fn in_words(lat: f64, lon: f64, accuracy_m: Option<f64>) -> String {
-    let ns = if lat >= 0.0 { "N" } else { "S" };
-    let ew = if lon >= 0.0 { "E" } else { "W" };
-    let how = match accuracy_m {
-        Some(m) => format!("within about {} m", m.round() as i64),
-        None => "typed in by hand".to_owned(),
-    };
-    format!("{:.5}° {ns}, {:.5}° {ew}, {how}", lat.abs(), lon.abs())
-}
-
-/// The `location` value for typed-in text, or why it is not a position.
-pub fn typed_location(lat: &str, lon: &str) -> Result<Value, String> {
-    let lat: f64 = lat
-        .trim()
-        .parse()
-        .map_err(|_| "Latitude must be a number of degrees, such as 54.12345.")?;
-    let lon: f64 = lon
-        .trim()
-        .parse()
-        .map_err(|_| "Longitude must be a number of degrees, such as -1.23456.")?;
-    if !(-90.0..=90.0).contains(&lat) {
-        return Err("Latitude must be between -90 and 90.".into());
-    }
-    if !(-180.0..=180.0).contains(&lon) {
-        return Err("Longitude must be between -180 and 180.".into());
-    }
-    Ok(json!({"lat": lat, "lon": lon}))
-}
+use outpost_client::record_forms::{fix_of, in_words, typed_location};
 
 pub fn fix_location(fix: Fix) -> Value {
     json!({"lat": fix.lat, "lon": fix.lon, "accuracy_m": fix.accuracy_m.max(0.0)})

@@ -2,24 +2,12 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use outpost_model::schema;
-use serde_json::Value;
 
 use crate::incident_data::IncidentData;
 use crate::saving::Saving;
 use crate::state::{Ctx, storage_problem};
-use outpost_client::edits::Write;
+use outpost_client::record_forms::link_write;
 use outpost_client::storage::LocalStore;
-
-/// The write that links `incident_id` to `problem_id` (`None`: unlinks).
-pub fn link_write(incident_id: &str, problem_id: Option<&str>) -> Write {
-    Write::new(
-        &schema::INCIDENTS,
-        incident_id,
-        "problem_id",
-        problem_id.map_or(Value::Null, Value::from),
-    )
-}
 
 #[component]
 pub fn ProblemLink(

@@ -7,7 +7,8 @@ use leptos::task::spawn_local;
 use serde_json::Value;
 
 use crate::browser::geolocation::current_position;
-use crate::components::location::{fix_location, fix_of, in_words};
+use crate::components::location::fix_location;
+use outpost_client::record_forms::{fix_of, in_words};
 
 #[component]
 pub fn QuickLocation(location: RwSignal<Option<Value>>) -> impl IntoView {

@@ -13,22 +13,12 @@ use crate::now::{from_local_input, to_local_input};
 use crate::saving::Saving;
 use crate::state::{Ctx, storage_problem};
 use outpost_client::edits::Write;
+use outpost_client::record_forms::parse_tags;
 use outpost_client::storage::StoredRecord;
 
 /// Categories whose incidents may be recordable for the regulator.
 pub const SAFETY_CATEGORIES: [&str; 4] =
     ["injury", "near_miss", "property_damage", "environmental"];
-
-/// "pump, night shift" as distinct, trimmed tags.
-pub fn parse_tags(text: &str) -> Vec<String> {
-    let mut tags: Vec<String> = Vec::new();
-    for tag in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
-        if !tags.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
-            tags.push(tag.to_owned());
-        }
-    }
-    tags
-}
 
 /// The details as the form shows them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

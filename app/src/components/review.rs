@@ -3,30 +3,12 @@
 //! incident closes only once the review is complete (the model checks).
 
 use leptos::prelude::*;
-use outpost_model::schema::{self, REVIEW_STATUSES, label};
-use serde_json::Value;
+use outpost_model::schema::{REVIEW_STATUSES, label};
 
 use crate::incident_data::IncidentData;
 use crate::saving::Saving;
 use crate::state::{Ctx, storage_problem};
-use outpost_client::edits::Write;
-use outpost_client::storage::StoredRecord;
-
-/// The review's fields and their labels, in form order.
-pub const REVIEW_FIELDS: [(&str, &str); 3] = [
-    ("root_cause", "Root cause"),
-    ("contributing_factors", "Contributing factors"),
-    ("lessons_learned", "Lessons learned"),
-];
-
-/// The writes for the review values in `edits` that differ from the record.
-pub fn review_writes(incident: &StoredRecord, edits: &[(&'static str, String)]) -> Vec<Write> {
-    edits
-        .iter()
-        .filter(|(f, v)| incident.str(f).unwrap_or_default() != v.as_str())
-        .map(|(f, v)| Write::new(&schema::INCIDENTS, &incident.id, f, Value::from(v.as_str())))
-        .collect()
-}
+use outpost_client::record_forms::{REVIEW_FIELDS, review_writes};
 
 #[component]
 pub fn Review(

@@ -6,10 +6,10 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use outpost_model::schema::{self, PROBLEM_STATUSES, label};
 
-use crate::components::problem_link::link_write;
 use crate::saving::Saving;
 use crate::state::{Ctx, storage_problem};
 use outpost_client::edits::Write;
+use outpost_client::record_forms::link_write;
 use outpost_client::storage::{LocalStore, StoreError, StoredRecord};
 use outpost_client::workflow::can_manage;
 

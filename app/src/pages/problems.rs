@@ -6,29 +6,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use outpost_model::problems::{IncidentFacts, ProblemSuggestion, suggest};
-use outpost_model::schema::{self, label};
+use outpost_model::schema::label;
 
-use crate::components::problem_link::link_write;
 use crate::state::{Ctx, storage_problem};
 use outpost_client::edits::{Write, site_name};
+use outpost_client::record_forms::new_problem_writes;
 use outpost_client::storage::{LocalStore, StoreError, StoredRecord};
 use outpost_client::workflow::{can_manage, new_id};
-
-/// The writes of a new problem, and of linking `incidents` to it.
-pub fn new_problem_writes(
-    id: &str,
-    title: &str,
-    description: &str,
-    incidents: &[String],
-) -> Vec<Write> {
-    let w = |f, v: &str| Write::new(&schema::PROBLEMS, id, f, v);
-    let mut writes = vec![w("title", title.trim()), w("status", "open")];
-    if !description.trim().is_empty() {
-        writes.push(w("description", description.trim()));
-    }
-    writes.extend(incidents.iter().map(|i| link_write(i, Some(id))));
-    writes
-}
 
 #[derive(Debug, Clone, PartialEq)]
 struct Loaded {
