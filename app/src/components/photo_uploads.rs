@@ -4,9 +4,10 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::state::{Ctx, storage_problem};
+use crate::components::unavailable::{Unavailable, sentences};
+use crate::state::Ctx;
 use outpost_client::photos::{still_to_send, waiting_in_words};
-use outpost_client::storage::{LocalStore, StoreError, StoredRecord, Upload};
+use outpost_client::storage::{LocalStore, StoredRecord, Upload};
 
 /// One refused photo: its name, its incident's title and link, the reason.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,38 +64,42 @@ pub fn PhotoUploads() -> impl IntoView {
             let uploads = store.uploads().await?;
             let attachments = store.records("attachments").await?;
             let incidents = store.records("incidents").await?;
-            Ok::<_, StoreError>((
+            Ok::<_, Unavailable>((
                 still_to_send(&uploads),
                 refused(&uploads, &attachments, &incidents),
             ))
         }
     });
+    // Read inside the `<Transition>`: the count and the keyed list stay on
+    // screen while a sync's progress re-reads them.
     let shown = move || data.get().and_then(Result::ok).unwrap_or_default();
+    let failed = move || data.get().map(|r| r.map(|_| ()));
     view! {
         <h2>"Photos"</h2>
-        {move || match data.get() {
-            Some(Err(e)) => Some(view! { <p class="form-error" role="alert">{storage_problem(&e)}</p> }),
-            _ => None,
-        }}
-        <p class="empty">
-            {move || match shown().0 {
-                0 => "No photos waiting: every photo taken here has reached the server.".to_owned(),
-                n => format!("{}; they are sent after the next sync.", waiting_in_words(n)),
-            }}
-        </p>
-        <Show when=move || !shown().1.is_empty()>
-            <p>"The server refused these photos; they stay on this tablet and are not sent again:"</p>
-            <ul class="plain-list">
-                <For each=move || shown().1 key=|r| r.sha256.clone() let:r>
-                    <li>
-                        {match r.incident {
-                            Some((title, href)) => view! { <A href=href attr:class="record-link">{title}</A> }.into_any(),
-                            None => view! { <strong>"A photo"</strong> }.into_any(),
-                        }}
-                        <span class="list-detail">{format!("{}: {}", r.name, r.reason)}</span>
-                    </li>
-                </For>
-            </ul>
-        </Show>
+        <Transition fallback=|| view! { <p class="loading">"Counting the photos…"</p> }>
+            <ErrorBoundary fallback=|errors| view! { <p class="form-error" role="alert">{move || sentences(&errors)}</p> }>
+                {failed}
+                <p class="empty">
+                    {move || match shown().0 {
+                        0 => "No photos waiting: every photo taken here has reached the server.".to_owned(),
+                        n => format!("{}; they are sent after the next sync.", waiting_in_words(n)),
+                    }}
+                </p>
+                <Show when=move || !shown().1.is_empty()>
+                    <p>"The server refused these photos; they stay on this tablet and are not sent again:"</p>
+                    <ul class="plain-list">
+                        <For each=move || shown().1 key=|r| r.sha256.clone() let:r>
+                            <li>
+                                {match r.incident {
+                                    Some((title, href)) => view! { <A href=href attr:class="record-link">{title}</A> }.into_any(),
+                                    None => view! { <strong>"A photo"</strong> }.into_any(),
+                                }}
+                                <span class="list-detail">{format!("{}: {}", r.name, r.reason)}</span>
+                            </li>
+                        </For>
+                    </ul>
+                </Show>
+            </ErrorBoundary>
+        </Transition>
     }
 }

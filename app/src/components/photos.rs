@@ -8,10 +8,11 @@ use leptos::task::spawn_local;
 
 use crate::components::add_photo::{AddPhoto, Prepared};
 use crate::components::photo_thumb::PhotoThumb;
+use crate::components::unavailable::{Unavailable, sentences};
 use crate::now::wall_now;
 use crate::state::{Ctx, storage_problem};
 use outpost_client::photos::{attachment_writes, photos_of};
-use outpost_client::storage::{LocalStore, StoreError};
+use outpost_client::storage::LocalStore;
 use outpost_client::workflow::{can_edit, new_id};
 
 #[component]
@@ -27,7 +28,7 @@ pub fn Photos(#[prop(into)] id: Signal<String>) -> impl IntoView {
         async move {
             let incident = services.store.record("incidents", &id).await?;
             let attachments = services.store.records("attachments").await?;
-            Ok::<_, StoreError>((incident, photos_of(&attachments, &id)))
+            Ok::<_, Unavailable>((incident, photos_of(&attachments, &id)))
         }
     });
     let photos = move || {
@@ -36,6 +37,9 @@ pub fn Photos(#[prop(into)] id: Signal<String>) -> impl IntoView {
             .map(|(_, p)| p)
             .unwrap_or_default()
     };
+    // Read inside the `<Transition>`: the thumbnails stay while a save or a
+    // sync re-reads them, and a storage failure shows as a sentence.
+    let failed = move || data.get().map(|r| r.map(|_| ()));
     let editable = move || {
         let user = ctx.user.get();
         data.with(|d| match (user, d) {
@@ -71,16 +75,21 @@ pub fn Photos(#[prop(into)] id: Signal<String>) -> impl IntoView {
     view! {
         <section class="section" aria-labelledby="photos-heading">
             <h2 id="photos-heading">"Photos"</h2>
-            <Show
-                when=move || !photos().is_empty()
-                fallback=|| view! { <p class="empty">"No photos yet."</p> }
-            >
-                <ul class="photo-grid">
-                    <For each=photos key=|p| p.id.clone() let:photo>
-                        <PhotoThumb photo=photo on_open=on_open />
-                    </For>
-                </ul>
-            </Show>
+            <Transition fallback=|| view! { <p class="loading">"Reading the photos…"</p> }>
+                <ErrorBoundary fallback=|errors| view! { <p class="form-error" role="alert">{move || sentences(&errors)}</p> }>
+                    {failed}
+                    <Show
+                        when=move || !photos().is_empty()
+                        fallback=|| view! { <p class="empty">"No photos yet."</p> }
+                    >
+                        <ul class="photo-grid">
+                            <For each=photos key=|p| p.id.clone() let:photo>
+                                <PhotoThumb photo=photo on_open=on_open />
+                            </For>
+                        </ul>
+                    </Show>
+                </ErrorBoundary>
+            </Transition>
             <Show when=editable>
                 <AddPhoto input_id="photo-input" on_photo=add message=message />
             </Show>

@@ -10,11 +10,12 @@ use crate::components::history::History;
 use crate::components::incident_fields::IncidentFields;
 use crate::components::incident_workflow::{IncidentSections, IncidentTriage};
 use crate::components::priority_badge::PriorityBadge;
+use crate::components::unavailable::{Unavailable, sentences};
 use crate::pages::new_incident::site_names;
 use crate::saving::Saving;
 use crate::state::{Ctx, storage_problem};
 use outpost_client::edits::{FormField, IncidentForm, SiteChoice, changed_writes};
-use outpost_client::storage::{LocalStore, StoreError, StoredRecord};
+use outpost_client::storage::{LocalStore, StoredRecord};
 
 /// What the page reads from the tablet.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,7 +48,7 @@ pub fn IncidentPage() -> impl IntoView {
             let form = record
                 .filter(|r| !r.is_deleted())
                 .map(|r| IncidentForm::from_record(&r, &sites));
-            Ok::<_, StoreError>(Loaded { form, sites })
+            Ok::<_, Unavailable>(Loaded { form, sites })
         }
     });
     // Only what the page shows: changes elsewhere do not redraw it.
@@ -137,39 +138,43 @@ pub fn IncidentPage() -> impl IntoView {
     let priority = Signal::derive(move || shown.with(IncidentForm::priority));
     view! {
         <section class="page">
-            {move || match stored.get() {
-                None => view! { <p class="loading">"Opening the incident…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="form-error" role="alert">{storage_problem(&e)}</p> }.into_any(),
-                Some(Ok(None)) => view! {
-                    <h1>"Incident not found"</h1>
-                    <p class="empty">
-                        "This incident is not on this tablet yet. It may arrive with the next sync."
-                    </p>
-                    <A href="/" attr:class="button">"Back to incidents"</A>
-                }.into_any(),
-                Some(Ok(Some(_))) => ().into_any(),
-            }}
-            <Show when=move || matches!(stored.get(), Some(Ok(Some(_))))>
-                <div class="page-head">
-                    <h1 class="incident-heading">{move || shown.with(|f| f.title.clone())}</h1>
-                    <PriorityBadge priority=priority />
-                </div>
-                <ConflictNotices id=id />
-                <IncidentTriage id=id />
-                <form class="form" on:submit=save novalidate=true>
-                    <IncidentFields form=shown set=set errors=errors site_names=names />
-                    <div class="actions">
-                        <button type="submit" class="button button-primary"
-                            disabled=move || saving.busy() aria-busy=move || saving.busy().to_string()>"Save"</button>
-                        {move || message.get().map(|(ok, text)| {
-                            let class = if ok { "saved" } else { "form-error" };
-                            view! { <p class=class role=if ok { "status" } else { "alert" }>{text}</p> }
-                        })}
-                    </div>
-                </form>
-                <IncidentSections id=id />
-                <History id=id />
-            </Show>
+            // Read inside the `<Transition>`: a save's or a sync's re-read keeps
+            // the form on screen, and a storage failure shows as a sentence.
+            <Transition fallback=|| view! { <p class="loading">"Opening the incident…"</p> }>
+                <ErrorBoundary fallback=|errors| view! { <p class="form-error" role="alert">{move || sentences(&errors)}</p> }>
+                    {move || data.with(|d| d.as_ref().map(|r| match r {
+                        Err(e) => Err(e.clone()),
+                        Ok(l) => Ok(l.form.is_none().then(|| view! {
+                            <h1>"Incident not found"</h1>
+                            <p class="empty">
+                                "This incident is not on this tablet yet. It may arrive with the next sync."
+                            </p>
+                            <A href="/" attr:class="button">"Back to incidents"</A>
+                        })),
+                    }))}
+                    <Show when=move || matches!(stored.get(), Some(Ok(Some(_))))>
+                        <div class="page-head">
+                            <h1 class="incident-heading">{move || shown.with(|f| f.title.clone())}</h1>
+                            <PriorityBadge priority=priority />
+                        </div>
+                        <ConflictNotices id=id />
+                        <IncidentTriage id=id />
+                        <form class="form" on:submit=save novalidate=true>
+                            <IncidentFields form=shown set=set errors=errors site_names=names />
+                            <div class="actions">
+                                <button type="submit" class="button button-primary"
+                                    disabled=move || saving.busy() aria-busy=move || saving.busy().to_string()>"Save"</button>
+                                {move || message.get().map(|(ok, text)| {
+                                    let class = if ok { "saved" } else { "form-error" };
+                                    view! { <p class=class role=if ok { "status" } else { "alert" }>{text}</p> }
+                                })}
+                            </div>
+                        </form>
+                        <IncidentSections id=id />
+                        <History id=id />
+                    </Show>
+                </ErrorBoundary>
+            </Transition>
         </section>
     }
 }

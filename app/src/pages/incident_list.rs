@@ -14,13 +14,13 @@ use wasm_bindgen::JsCast;
 use crate::components::list_filters::ListFilters;
 use crate::components::priority_badge::PriorityBadge;
 use crate::components::sla_chips::SlaChips;
+use crate::components::unavailable::{Unavailable, sentences};
 use crate::directory::use_directory;
 use crate::now::{use_now, wall_now};
-use crate::state::{Ctx, storage_problem};
+use crate::state::Ctx;
 use outpost_client::list_query::{
     ListQuery, Row, rows, same_rows, select, window as visible_range,
 };
-use outpost_client::storage::StoreError;
 use outpost_client::workflow::{events_by_incident, sla_report};
 
 /// Height of one row in CSS pixels, as `.incident-row` sets it (with its gap).
@@ -40,7 +40,7 @@ pub fn IncidentListPage() -> impl IntoView {
         async move {
             let incidents = services.store.shared("incidents").await?;
             let sites = services.store.shared("sites").await?;
-            Ok::<_, StoreError>((incidents, sites))
+            Ok::<_, Unavailable>((incidents, sites))
         }
     });
     let events = LocalResource::new(move || {
@@ -52,7 +52,7 @@ pub fn IncidentListPage() -> impl IntoView {
                 return Ok(None);
             }
             let events = services.store.shared("events").await?;
-            Ok::<_, StoreError>(Some(events_by_incident(&events)))
+            Ok::<_, Unavailable>(Some(events_by_incident(&events)))
         }
     });
     let data = Memo::new(move |_| {
@@ -121,9 +121,12 @@ pub fn IncidentListPage() -> impl IntoView {
         },
         |a, b| !same_rows(a, b),
     );
-    let problem = move || match data.get() {
-        Some(Err(e)) => Some(storage_problem(&e)),
-        _ => None,
+    // The incidents are read inside the `<Transition>` (so it waits for them
+    // the first time and keeps the list on screen while a sync re-reads),
+    // and a storage failure of either read shows as a sentence.
+    let failed = move || {
+        records.with(|_| ());
+        data.get().map(|r| r.map(|_| ()))
     };
 
     // Windowing: where the list is relative to the viewport.
@@ -176,23 +179,27 @@ pub fn IncidentListPage() -> impl IntoView {
                 <A href="/incidents/new" attr:class="button button-primary">"New incident"</A>
             </div>
             <ListFilters query=query set=set_query sites=sites people=people />
-            {move || problem().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
-            <p class="list-count" role="status">
-                {move || {
-                    let (n, total) = (shown.with(Vec::len), all.with(Vec::len));
-                    if n == total { format!("{total} incidents") } else { format!("{n} of {total} incidents") }
-                }}
-            </p>
-            <Show when=move || data.get().is_some() && all.with(Vec::is_empty) && problem().is_none()>
-                <p class="empty">"No incidents on this tablet yet. Tap New incident to log one."</p>
-            </Show>
-            // Padding set through the CSS object model, which the CSP allows;
-            // no style attribute is written into the markup.
-            <ul class="incident-list" node_ref=list_ref style:padding-top=pad_top style:padding-bottom=pad_bottom>
-                <For each=visible key=|row| row.key() let:row>
-                    <ListRow row=row now=now />
-                </For>
-            </ul>
+            <Transition fallback=|| view! { <p class="loading">"Reading the incidents…"</p> }>
+                <ErrorBoundary fallback=|errors| view! { <p class="form-error" role="alert">{move || sentences(&errors)}</p> }>
+                    {failed}
+                    <p class="list-count" role="status">
+                        {move || {
+                            let (n, total) = (shown.with(Vec::len), all.with(Vec::len));
+                            if n == total { format!("{total} incidents") } else { format!("{n} of {total} incidents") }
+                        }}
+                    </p>
+                    <Show when=move || data.get().is_some() && all.with(Vec::is_empty)>
+                        <p class="empty">"No incidents on this tablet yet. Tap New incident to log one."</p>
+                    </Show>
+                    // Padding set through the CSS object model, which the CSP allows;
+                    // no style attribute is written into the markup.
+                    <ul class="incident-list" node_ref=list_ref style:padding-top=pad_top style:padding-bottom=pad_bottom>
+                        <For each=visible key=|row| row.key() let:row>
+                            <ListRow row=row now=now />
+                        </For>
+                    </ul>
+                </ErrorBoundary>
+            </Transition>
         </section>
     }
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use outpost_model::actions::is_outstanding;
 
 use crate::components::action_items::ActionItem;
+use crate::components::unavailable::{Unavailable, sentences};
 use crate::now::use_now;
 use crate::state::Ctx;
 use outpost_client::storage::{LocalStore, StoredRecord};
@@ -29,28 +30,37 @@ pub fn MyActionsPage() -> impl IntoView {
     let ctx = expect_context::<Ctx>();
     let now = use_now(ctx);
     let problem = RwSignal::new(None::<String>);
+    // A storage failure reaches the person as a sentence, not as "no actions".
     let list = LocalResource::new(move || {
         ctx.track("actions");
         let me = ctx.user.get().map(|u| u.id).unwrap_or_default();
         let services = ctx.services();
         async move {
-            let all = services.store.records("actions").await.unwrap_or_default();
-            my_actions(all, &me)
+            let all = services.store.records("actions").await?;
+            Ok::<_, Unavailable>(my_actions(all, &me))
         }
     });
-    let rows = move || list.get().unwrap_or_default();
+    // Read inside the `<Transition>`, so the list stays on screen while it
+    // is re-read after a save or a sync, and the keyed `<For>` keeps its rows.
+    let rows = move || list.get().and_then(Result::ok).unwrap_or_default();
+    let failed = move || list.get().map(|r| r.map(|_| ()));
     view! {
         <section class="page">
             <h1>"My actions"</h1>
             {move || problem.get().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
-            <Show when=move || list.get().is_some() && rows().is_empty()>
-                <p class="empty">"No actions are yours. Actions are added on an incident's page."</p>
-            </Show>
-            <ul class="plain-list">
-                <For each=rows key=|a| (a.id.clone(), a.record().latest_hlc().map(|h| h.to_string())) let:action>
-                    <ActionItem action=action now=now problem=problem link=true />
-                </For>
-            </ul>
+            <Transition fallback=|| view! { <p class="loading">"Reading your actions…"</p> }>
+                <ErrorBoundary fallback=|errors| view! { <p class="form-error" role="alert">{move || sentences(&errors)}</p> }>
+                    {failed}
+                    <Show when=move || list.get().is_some() && rows().is_empty()>
+                        <p class="empty">"No actions are yours. Actions are added on an incident's page."</p>
+                    </Show>
+                    <ul class="plain-list">
+                        <For each=rows key=|a| (a.id.clone(), a.record().latest_hlc().map(|h| h.to_string())) let:action>
+                            <ActionItem action=action now=now problem=problem link=true />
+                        </For>
+                    </ul>
+                </ErrorBoundary>
+            </Transition>
         </section>
     }
 }

@@ -8,10 +8,11 @@ use leptos_router::hooks::use_navigate;
 use outpost_model::problems::{IncidentFacts, ProblemSuggestion, suggest};
 use outpost_model::schema::label;
 
+use crate::components::unavailable::{Unavailable, sentences};
 use crate::state::{Ctx, storage_problem};
 use outpost_client::edits::{Write, site_name};
 use outpost_client::record_forms::new_problem_writes;
-use outpost_client::storage::{LocalStore, StoreError, StoredRecord};
+use outpost_client::storage::{LocalStore, StoredRecord};
 use outpost_client::workflow::{can_manage, new_id};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -20,7 +21,7 @@ struct Loaded {
     suggestions: Vec<(ProblemSuggestion, String)>,
 }
 
-async fn load(ctx: Ctx) -> Result<Loaded, StoreError> {
+async fn load(ctx: Ctx) -> Result<Loaded, Unavailable> {
     let store = &ctx.services().store;
     let incidents = store.records("incidents").await?;
     let sites = store.records("sites").await?;
@@ -104,61 +105,65 @@ pub fn ProblemsPage() -> impl IntoView {
             Vec::new(),
         );
     };
+    // Read inside the `<Transition>`: the lists stay on screen while they are
+    // re-read after a save or a sync; a storage failure shows as a sentence.
     let loaded = move || data.get().and_then(Result::ok);
+    let failed = move || data.get().map(|r| r.map(|_| ()));
     view! {
         <section class="page">
             <h1>"Problems"</h1>
-            {move || match data.get() {
-                Some(Err(e)) => Some(view! { <p class="form-error" role="alert">{storage_problem(&e)}</p> }),
-                _ => None,
-            }}
             {move || problem.get().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
-            <Show when=move || loaded().is_some_and(|l| !l.suggestions.is_empty())>
-                <h2>"Suggested problems"</h2>
-                <ul class="plain-list">
-                    {
-                        move || loaded().map(|l| l.suggestions).unwrap_or_default().into_iter().map(|(s, t)| {
-                            let ids = s.incident_ids.clone();
-                            let name = t.clone();
-                            let what = format!(
-                                "{} incidents of {} at the same site within 30 days, none linked to a problem.",
-                                s.incident_ids.len(),
-                                label(&s.category).to_lowercase()
-                            );
+            <Transition fallback=|| view! { <p class="loading">"Reading the problems…"</p> }>
+                <ErrorBoundary fallback=|errors| view! { <p class="form-error" role="alert">{move || sentences(&errors)}</p> }>
+                    {failed}
+                    <Show when=move || loaded().is_some_and(|l| !l.suggestions.is_empty())>
+                        <h2>"Suggested problems"</h2>
+                        <ul class="plain-list">
+                            {
+                                move || loaded().map(|l| l.suggestions).unwrap_or_default().into_iter().map(|(s, t)| {
+                                    let ids = s.incident_ids.clone();
+                                    let name = t.clone();
+                                    let what = format!(
+                                        "{} incidents of {} at the same site within 30 days, none linked to a problem.",
+                                        s.incident_ids.len(),
+                                        label(&s.category).to_lowercase()
+                                    );
+                                    view! {
+                                        <li class="suggestion">
+                                            <strong>{t}</strong>
+                                            <span class="list-detail">{what}</span>
+                                            <Show when=manager>
+                                                <div class="button-row">
+                                                    <button type="button" class="button" disabled=move || pending.get() aria-busy=move || pending.get().to_string() on:click={
+                                                        let (ids, name) = (ids.clone(), name.clone());
+                                                        move |_| create(name.clone(), String::new(), ids.clone())
+                                                    }>"Create problem"</button>
+                                                </div>
+                                            </Show>
+                                        </li>
+                                    }
+                                }).collect_view()
+                            }
+                        </ul>
+                    </Show>
+                    <h2>"All problems"</h2>
+                    <Show when=move || loaded().is_some_and(|l| l.problems.is_empty())>
+                        <p class="empty">"No problems yet."</p>
+                    </Show>
+                    <ul class="plain-list">
+                        {move || loaded().map(|l| l.problems).unwrap_or_default().into_iter().map(|(p, n)| {
+                            let href = format!("/problems/{}", p.id);
+                            let status = label(p.str("status").unwrap_or("open")).to_owned();
                             view! {
-                                <li class="suggestion">
-                                    <strong>{t}</strong>
-                                    <span class="list-detail">{what}</span>
-                                    <Show when=manager>
-                                        <div class="button-row">
-                                            <button type="button" class="button" disabled=move || pending.get() aria-busy=move || pending.get().to_string() on:click={
-                                                let (ids, name) = (ids.clone(), name.clone());
-                                                move |_| create(name.clone(), String::new(), ids.clone())
-                                            }>"Create problem"</button>
-                                        </div>
-                                    </Show>
+                                <li>
+                                    <A href=href attr:class="record-link">{p.str("title").unwrap_or("(no title)").to_owned()}</A>
+                                    <span class="list-detail">{format!("{status} · {n} incident{}", if n == 1 { "" } else { "s" })}</span>
                                 </li>
                             }
-                        }).collect_view()
-                    }
-                </ul>
-            </Show>
-            <h2>"All problems"</h2>
-            <Show when=move || loaded().is_some_and(|l| l.problems.is_empty())>
-                <p class="empty">"No problems yet."</p>
-            </Show>
-            <ul class="plain-list">
-                {move || loaded().map(|l| l.problems).unwrap_or_default().into_iter().map(|(p, n)| {
-                    let href = format!("/problems/{}", p.id);
-                    let status = label(p.str("status").unwrap_or("open")).to_owned();
-                    view! {
-                        <li>
-                            <A href=href attr:class="record-link">{p.str("title").unwrap_or("(no title)").to_owned()}</A>
-                            <span class="list-detail">{format!("{status} · {n} incident{}", if n == 1 { "" } else { "s" })}</span>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
+                        }).collect_view()}
+                    </ul>
+                </ErrorBoundary>
+            </Transition>
             <Show when=manager>
                 <h2>"New problem"</h2>
                 <form class="form" on:submit=create_typed novalidate=true>

@@ -12,10 +12,11 @@ use crate::browser::tablet_now_ms;
 use crate::components::conflict_notice::conflict_sentence;
 use crate::components::photo_uploads::PhotoUploads;
 use crate::components::status_bar::hh_mm;
+use crate::components::unavailable::{Unavailable, sentences};
 use crate::scheduler;
-use crate::state::{Ctx, storage_problem};
+use crate::state::Ctx;
 use outpost_client::storage::{
-    FailedChange, LocalStore, OutboxEntry, StoreError, StoredRecord, load_meta, meta,
+    FailedChange, LocalStore, OutboxEntry, StoredRecord, load_meta, meta,
 };
 use outpost_client::words::{
     changes, download_progress, field_label, shortened, value_in_words, wait,
@@ -167,7 +168,7 @@ pub fn SyncCentrePage() -> impl IntoView {
             let conflicts = store.conflicts().await?;
             let incidents = store.records("incidents").await?;
             let sites = store.records("sites").await?;
-            Ok::<_, StoreError>(overview(
+            Ok::<_, Unavailable>(overview(
                 outbox,
                 failed.unwrap_or_default(),
                 conflicts,
@@ -182,11 +183,10 @@ pub fn SyncCentrePage() -> impl IntoView {
     {
         on_cleanup(move || handle.clear());
     }
+    // Read inside the `<Transition>`: the keyed lists stay on screen while a
+    // sync's progress re-reads them; a storage failure shows as a sentence.
     let shown = move || data.get().and_then(Result::ok).unwrap_or_default();
-    let problem = move || match data.get() {
-        Some(Err(e)) => Some(storage_problem(&e)),
-        _ => None,
-    };
+    let failed = move || data.get().map(|r| r.map(|_| ()));
 
     let state = move || {
         status.with(|s| {
@@ -241,57 +241,60 @@ pub fn SyncCentrePage() -> impl IntoView {
                 {move || status.with(|s| s.problem.clone()).map(|p| view! { <p class="form-error">{p}</p> })}
                 {move || next().map(|n| view! { <p>{n}</p> })}
             </div>
-            {move || problem().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
+            <Transition fallback=|| view! { <p class="loading">"Reading what is waiting…"</p> }>
+                <ErrorBoundary fallback=|errors| view! { <p class="form-error" role="alert">{move || sentences(&errors)}</p> }>
+                    {failed}
+                    <h2>"Waiting to be sent"</h2>
+                    <Show
+                        when=move || !shown().waiting.is_empty()
+                        fallback=|| view! { <p class="empty">"Nothing is waiting: every change made here has reached the server."</p> }
+                    >
+                        <p>{move || format!("{} waiting, for these records:", changes(waiting_total()))}</p>
+                        <ul class="plain-list">
+                            <For each=move || shown().waiting key=|w| (w.key.clone(), w.count) let:w>
+                                <li>
+                                    {title_link(w.title, w.href)}
+                                    <span class="list-detail">
+                                        {format!("{}: {}", changes(w.count), w.fields)}
+                                    </span>
+                                </li>
+                            </For>
+                        </ul>
+                    </Show>
 
-            <h2>"Waiting to be sent"</h2>
-            <Show
-                when=move || !shown().waiting.is_empty()
-                fallback=|| view! { <p class="empty">"Nothing is waiting: every change made here has reached the server."</p> }
-            >
-                <p>{move || format!("{} waiting, for these records:", changes(waiting_total()))}</p>
-                <ul class="plain-list">
-                    <For each=move || shown().waiting key=|w| (w.key.clone(), w.count) let:w>
-                        <li>
-                            {title_link(w.title, w.href)}
-                            <span class="list-detail">
-                                {format!("{}: {}", changes(w.count), w.fields)}
-                            </span>
-                        </li>
-                    </For>
-                </ul>
-            </Show>
+                    <PhotoUploads />
 
-            <PhotoUploads />
+                    <h2>"Conflicts"</h2>
+                    <Show
+                        when=move || !shown().conflicts.is_empty()
+                        fallback=|| view! { <p class="empty">"No open conflicts."</p> }
+                    >
+                        <ul class="plain-list">
+                            <For each=move || shown().conflicts key=|c| (c.key.clone(), c.text.clone()) let:c>
+                                <li>{title_link(c.title, c.href)}<span class="list-detail">{c.text}</span></li>
+                            </For>
+                        </ul>
+                    </Show>
 
-            <h2>"Conflicts"</h2>
-            <Show
-                when=move || !shown().conflicts.is_empty()
-                fallback=|| view! { <p class="empty">"No open conflicts."</p> }
-            >
-                <ul class="plain-list">
-                    <For each=move || shown().conflicts key=|c| (c.key.clone(), c.text.clone()) let:c>
-                        <li>{title_link(c.title, c.href)}<span class="list-detail">{c.text}</span></li>
-                    </For>
-                </ul>
-            </Show>
-
-            <h2>"Refused by the server"</h2>
-            <Show
-                when=move || !shown().failed.is_empty()
-                fallback=|| view! { <p class="empty">"Nothing was refused."</p> }
-            >
-                <p>
-                    {move || format!(
-                        "{} could not be stored on the server and will not be sent again. They are still on this tablet; ask a manager, or download them from Settings.",
-                        changes(shown().failed.len())
-                    )}
-                </p>
-                <ul class="plain-list">
-                    <For each=move || shown().failed key=|f| f.key.clone() let:f>
-                        <li>{title_link(f.title, f.href)}<span class="list-detail">{f.text}</span></li>
-                    </For>
-                </ul>
-            </Show>
+                    <h2>"Refused by the server"</h2>
+                    <Show
+                        when=move || !shown().failed.is_empty()
+                        fallback=|| view! { <p class="empty">"Nothing was refused."</p> }
+                    >
+                        <p>
+                            {move || format!(
+                                "{} could not be stored on the server and will not be sent again. They are still on this tablet; ask a manager, or download them from Settings.",
+                                changes(shown().failed.len())
+                            )}
+                        </p>
+                        <ul class="plain-list">
+                            <For each=move || shown().failed key=|f| f.key.clone() let:f>
+                                <li>{title_link(f.title, f.href)}<span class="list-detail">{f.text}</span></li>
+                            </For>
+                        </ul>
+                    </Show>
+                </ErrorBoundary>
+            </Transition>
         </section>
     }
 }

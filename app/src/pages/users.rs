@@ -8,6 +8,7 @@ mod user_row;
 use leptos::prelude::*;
 use outpost_model::protocol::User;
 
+use crate::components::unavailable::{Unavailable, sentences};
 use crate::directory::{META_KEY, use_directory};
 use crate::state::Ctx;
 use add_user::AddUser;
@@ -30,16 +31,18 @@ pub fn UsersPage() -> impl IntoView {
         let (token, online, services) = (token.get(), online.get(), ctx.services());
         async move {
             let Some(token) = token else {
-                return Err("Your session ended. Sign in again to manage accounts.".to_owned());
+                return Err(Unavailable(
+                    "Your session ended. Sign in again to manage accounts.".to_owned(),
+                ));
             };
             if !online {
-                return Err(NEEDS_NETWORK.to_owned());
+                return Err(Unavailable(NEEDS_NETWORK.to_owned()));
             }
             let users = services
                 .api
                 .users(&token)
                 .await
-                .map_err(|e| account_problem(&e))?
+                .map_err(|e| Unavailable(account_problem(&e)))?
                 .users;
             // Best effort: the directory copy is only a cache for names.
             let _ = save_meta(&services.store, META_KEY, Some(&users)).await;
@@ -48,7 +51,10 @@ pub fn UsersPage() -> impl IntoView {
         }
     });
     let changed = Callback::new(move |()| reload.update(|n| *n += 1));
+    // Read inside the `<Transition>`: the keyed rows stay on screen while the
+    // list is fetched again after a change.
     let users = move || list.get().and_then(Result::ok).unwrap_or_default();
+    let failed = move || list.get().map(|r| r.map(|_| ()));
     let me = move || ctx.user.with(|u| u.as_ref().map(|u| u.id.clone()));
 
     view! {
@@ -65,23 +71,23 @@ pub fn UsersPage() -> impl IntoView {
                     <AddUser on_added=changed />
                     <section class="section" aria-labelledby="accounts-heading">
                         <h2 id="accounts-heading">"Accounts"</h2>
-                        {move || match list.get() {
-                            None => Some(view! { <p class="loading">"Reading the accounts…"</p> }.into_any()),
-                            Some(Err(why)) => Some(view! { <p class="form-error" role="alert">{why}</p> }.into_any()),
-                            Some(Ok(_)) => None,
-                        }}
-                        <ul class="plain-list account-list">
-                            <For each=users key=|u: &User| u.id.clone() let:user>
-                                {
-                                    let id = user.id.clone();
-                                    let current = Signal::derive(move || {
-                                        users().into_iter().find(|u| u.id == id)
-                                    });
-                                    let mine = me() == Some(user.id.clone());
-                                    view! { <UserRow user=user current=current mine=mine on_changed=changed /> }
-                                }
-                            </For>
-                        </ul>
+                        <Transition fallback=|| view! { <p class="loading">"Reading the accounts…"</p> }>
+                            <ErrorBoundary fallback=|errors| view! { <p class="form-error" role="alert">{move || sentences(&errors)}</p> }>
+                                {failed}
+                                <ul class="plain-list account-list">
+                                    <For each=users key=|u: &User| u.id.clone() let:user>
+                                        {
+                                            let id = user.id.clone();
+                                            let current = Signal::derive(move || {
+                                                users().into_iter().find(|u| u.id == id)
+                                            });
+                                            let mine = me() == Some(user.id.clone());
+                                            view! { <UserRow user=user current=current mine=mine on_changed=changed /> }
+                                        }
+                                    </For>
+                                </ul>
+                            </ErrorBoundary>
+                        </Transition>
                     </section>
                 </Show>
             </Show>
