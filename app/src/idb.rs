@@ -135,6 +135,23 @@ impl IdbStore {
             .build()
             .map_err(idb_error)
     }
+
+    /// Every value of one small object store, read in one transaction.
+    async fn read_store<T: serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> Result<Vec<T>, StoreError> {
+        let tx = self.tx(&[name], false)?;
+        let all = tx
+            .object_store(name)
+            .map_err(idb_error)?
+            .get_all::<JsValue>()
+            .primitive()
+            .map_err(idb_error)?
+            .await
+            .map_err(idb_error)?;
+        all.map(|js| from_js(js.map_err(idb_error)?)).collect()
+    }
 }
 
 impl LocalStore for IdbStore {
@@ -341,16 +358,7 @@ impl LocalStore for IdbStore {
     }
 
     async fn conflicts(&self) -> Result<Vec<Conflict>, StoreError> {
-        let tx = self.tx(&[CONFLICTS], false)?;
-        let all = tx
-            .object_store(CONFLICTS)
-            .map_err(idb_error)?
-            .get_all::<JsValue>()
-            .primitive()
-            .map_err(idb_error)?
-            .await
-            .map_err(idb_error)?;
-        all.map(|js| from_js(js.map_err(idb_error)?)).collect()
+        self.read_store(CONFLICTS).await
     }
 
     async fn dismiss_conflict(&self, key: &str) -> Result<(), StoreError> {

@@ -4,26 +4,12 @@
 //! other forms' writes are tested natively in `client/tests/record_forms.rs`.)
 
 use outpost_app::components::record_details::Details;
-use outpost_client::edits::{Write, stamp};
-use outpost_model::{Clock, schema};
+use outpost_client::testing::assert_valid_writes;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 const INCIDENT: &str = "0193f3a2-6c1e-7cc0-8a55-2f6e2b1d9c01";
-
-fn all_valid(writes: Vec<Write>) {
-    let mut clock = Clock::new("dev-a").unwrap();
-    for change in stamp(writes, || clock.now(1_000)) {
-        assert_eq!(
-            schema::validate(&change),
-            Ok(()),
-            "{} {}",
-            change.collection,
-            change.field
-        );
-    }
-}
 
 #[wasm_bindgen_test]
 fn details_write_only_what_changed_and_refuse_a_bad_time() {
@@ -40,7 +26,7 @@ fn details_write_only_what_changed_and_refuse_a_bad_time() {
     let writes = after.writes(&before, INCIDENT).unwrap();
     let fields: Vec<_> = writes.iter().map(|w| w.field).collect();
     assert_eq!(fields, ["kind", "tags", "recordable"]);
-    all_valid(writes);
+    assert_valid_writes(writes);
     let bad = Details {
         occurred_at: "yesterday".into(),
         ..before.clone()

@@ -2,30 +2,18 @@
 //! the review, new actions, new problems and hours worked all produce values
 //! the schema accepts, and refuse nonsense in words.
 
-use outpost_client::edits::{Write, stamp};
+use outpost_client::edits::Write;
 use outpost_client::record_forms::{
     hours_writes, in_words, new_action_writes, new_problem_writes, parse_tags, review_writes,
     typed_location,
 };
 use outpost_client::storage::StoredRecord;
-use outpost_model::{Change, Clock, Hlc, schema};
+use outpost_client::testing::assert_valid_writes;
+use outpost_model::{Change, Hlc, schema};
 use serde_json::json;
 
 const INCIDENT: &str = "0193f3a2-6c1e-7cc0-8a55-2f6e2b1d9c01";
 const OTHER: &str = "0193f3a2-6c1e-7cc0-8a55-2f6e2b1d9c02";
-
-fn all_valid(writes: Vec<Write>) {
-    let mut clock = Clock::new("dev-a").unwrap();
-    for change in stamp(writes, || clock.now(1_000)) {
-        assert_eq!(
-            schema::validate(&change),
-            Ok(()),
-            "{} {}",
-            change.collection,
-            change.field
-        );
-    }
-}
 
 #[test]
 fn a_typed_position_is_checked_and_shown_in_words() {
@@ -48,7 +36,7 @@ fn a_typed_position_is_checked_and_shown_in_words() {
         "33.90000° S, 18.40000° E, typed in by hand"
     );
     let value = typed_location("54.5", "-1.25").unwrap();
-    all_valid(vec![Write::new(
+    assert_valid_writes(vec![Write::new(
         &schema::INCIDENTS,
         INCIDENT,
         "location",
@@ -77,26 +65,26 @@ fn the_review_writes_only_changed_fields() {
     );
     let fields: Vec<_> = writes.iter().map(|w| w.field).collect();
     assert_eq!(fields, ["root_cause", "review_status"]);
-    all_valid(writes);
+    assert_valid_writes(writes);
 }
 
 #[test]
 fn new_actions_and_problems_are_valid_records() {
-    all_valid(new_action_writes(
+    assert_valid_writes(new_action_writes(
         OTHER,
         INCIDENT,
         " Replace the seal ",
         Some(INCIDENT),
         Some(1_795_729_084_123),
     ));
-    all_valid(new_action_writes(OTHER, INCIDENT, "Check", None, None));
+    assert_valid_writes(new_action_writes(OTHER, INCIDENT, "Check", None, None));
     let writes = new_problem_writes(OTHER, "Gate forced", "", &[INCIDENT.to_owned()]);
     assert!(
         writes
             .iter()
             .any(|w| w.collection == "incidents" && w.field == "problem_id")
     );
-    all_valid(writes);
+    assert_valid_writes(writes);
 }
 
 #[test]

@@ -101,16 +101,7 @@ impl IdbStore {
     }
 
     pub(super) async fn read_uploads(&self) -> Result<Vec<Upload>, StoreError> {
-        let tx = self.tx(&[UPLOADS], false)?;
-        let all = tx
-            .object_store(UPLOADS)
-            .map_err(idb_error)?
-            .get_all::<JsValue>()
-            .primitive()
-            .map_err(idb_error)?
-            .await
-            .map_err(idb_error)?;
-        all.map(|js| from_js(js.map_err(idb_error)?)).collect()
+        self.read_store(UPLOADS).await
     }
 
     pub(super) async fn finish_upload(

@@ -77,3 +77,18 @@ pub fn response(server_time: &str, changes: Vec<Change>, cursor: &str, more: boo
         records: Vec::new(),
     }
 }
+
+/// Stamps `writes` and checks each against the schema, naming the one that
+/// fails: what a form gives must be what the server accepts.
+pub fn assert_valid_writes(writes: Vec<crate::edits::Write>) {
+    let mut clock = Clock::new("dev-a").expect("a valid node");
+    for change in crate::edits::stamp(writes, || clock.now(1_000)) {
+        assert_eq!(
+            outpost_model::schema::validate(&change),
+            Ok(()),
+            "{} {}",
+            change.collection,
+            change.field
+        );
+    }
+}
